@@ -1,8 +1,10 @@
 import { RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { ApiExceptionFilter } from './common/errors/api-exception.filter.js';
+import { ApiExceptionFilter, sendError } from './common/errors/api-exception.filter.js';
+import { DomainError } from './common/errors/domain-error.js';
 import { jsonBody } from './common/http/json-body.middleware.js';
 import { requestLogging } from './common/http/request-logging.middleware.js';
 import { createValidationPipe } from './common/validation.js';
@@ -10,15 +12,24 @@ import type { AppConfig } from './config/config.js';
 
 export const API_PREFIX = 'api/v1';
 
+function notFoundFallback(req: Request, res: Response): void {
+  sendError(res, new DomainError('NOT_FOUND', `Cannot ${req.method} ${req.path}`));
+}
+
+function errorFallback(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  sendError(res, err);
+}
+
 /**
  * Everything around the routes: the same for `npm start` and for the tests, so that what the
  * tests see is what users get.
  */
-export function configureApp(app: NestExpressApplication, config: AppConfig): void {
+export async function configureApp(app: NestExpressApplication, config: AppConfig): Promise<void> {
   app.set('trust proxy', false);
   app.disable('x-powered-by');
   app.use(requestLogging);
-  app.use(helmet());
+  // Upgrading requests to https would break plain-http installs on a LAN; TLS is the proxy's job.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (config.corsOrigins === '*') {
     app.enableCors({ origin: '*' });
   } else if (config.corsOrigins.length > 0) {
@@ -47,4 +58,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  await app.init();
+  // Nest answers unmatched paths under the API prefix; these catch everything else, after
+  // every route, so that no request ever gets Express's HTML error page.
+  app.use(notFoundFallback);
+  app.use(errorFallback);
 }

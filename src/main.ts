@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       bodyParser: false,
       abortOnError: false,
     });
-    configureApp(app, config);
+    await configureApp(app, config);
     await app.listen(config.port, config.host);
     const server = app.getHttpServer() as { address(): { port: number } | string | null };
     const address = server.address();

@@ -7,6 +7,18 @@ import express, {
 import { DomainError } from '../errors/domain-error.js';
 import { sendError } from '../errors/api-exception.filter.js';
 
+class ForbiddenKeyError extends Error {}
+
+/**
+ * `__proto__` as a JSON key (also spelled with unicode escapes) is never legitimate input and is
+ * the usual first step of prototype pollution: refuse the whole body rather than strip it.
+ */
+function rejectPrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__')
+    throw new ForbiddenKeyError('Request body must not contain a "__proto__" key');
+  return value;
+}
+
 interface BodyParserError {
   type?: unknown;
   status?: unknown;
@@ -22,6 +34,8 @@ function toDomainError(err: unknown, limitBytes: number): DomainError {
         413,
       );
     case 'entity.parse.failed':
+      if (err instanceof ForbiddenKeyError)
+        return new DomainError('VALIDATION_FAILED', err.message);
       return new DomainError(
         'VALIDATION_FAILED',
         'Request body is not valid JSON (objects and arrays only)',
@@ -39,7 +53,7 @@ function toDomainError(err: unknown, limitBytes: number): DomainError {
  * error chain, which Nest's exception filters never see, so they are caught right here.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
-  const parse = express.json({ limit: limitBytes, strict: true });
+  const parse = express.json({ limit: limitBytes, strict: true, reviver: rejectPrototypeKeys });
   return (req: Request, res: Response, next: NextFunction) => {
     parse(req, res, (err?: unknown) => {
       if (err === undefined || err === null) {
