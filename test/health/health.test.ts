@@ -50,4 +50,17 @@ describe('GET /health', () => {
     expect(up.status).toBe(200);
     expect(await up.json()).toEqual({ status: 'ok', db: 'up' });
   });
+
+  it('serves the OpenAPI document at /docs-json and its UI at /docs', async () => {
+    const json = await fetch(`${t.baseUrl}/docs-json`);
+    expect(json.status).toBe(200);
+    const document = (await json.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toMatch(/^3\./);
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health']));
+
+    const ui = await fetch(`${t.baseUrl}/docs`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await ui.text()).toContain('swagger-ui');
+  });
 });
