@@ -35,7 +35,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   } else if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins, credentials: true });
   }
-  app.use(jsonBody(config.bodyLimitBytes));
+  app.use(jsonBody(config.bodyLimitBytes, { [`/${API_PREFIX}/imports`]: config.importMaxBytes }));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

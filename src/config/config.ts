@@ -18,6 +18,8 @@ export interface AppConfig {
   /** `[]` means no cross-origin access at all; `'*'` any origin (without credentials). */
   corsOrigins: string[] | '*';
   bodyLimitBytes: number;
+  /** Imports may be larger than other requests (by body or fetched from a URL). */
+  importMaxBytes: number;
   shutdownTimeoutMs: number;
 }
 
@@ -172,6 +174,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info'),
     corsOrigins: parseCorsOrigins(reader),
     bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    importMaxBytes: reader.int('IMPORT_MAX_BYTES', 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     shutdownTimeoutMs: reader.int('SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);

@@ -22,6 +22,10 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     migrationsTableName: 'migrations',
     migrationsRun: false,
     synchronize: false,
+    // Extensions come from migrations, never as a side effect of connecting.
+    installExtensions: false,
+    // gen_random_uuid() is built into PostgreSQL 13+; uuid-ossp would be one more extension.
+    uuidExtension: 'pgcrypto',
     namingStrategy: new SnakeNamingStrategy(),
     logger: new TypeOrmLogger(),
     logging: ['error', 'warn', 'migration', 'schema'],

@@ -57,6 +57,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       corsOrigins: ['https://a.example.org', 'https://b.example.org'],
       bodyLimitBytes: 2048,
+      importMaxBytes: 5242880,
       shutdownTimeoutMs: 5000,
     });
   });

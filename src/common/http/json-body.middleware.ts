@@ -51,16 +51,26 @@ function toDomainError(err: unknown, limitBytes: number): DomainError {
 /**
  * JSON body parsing with our error shape. Express reports parser failures through its own
  * error chain, which Nest's exception filters never see, so they are caught right here.
+ * `largerFor` raises the limit for particular paths (imports carry whole directories).
  */
-export function jsonBody(limitBytes: number): RequestHandler {
-  const parse = express.json({ limit: limitBytes, strict: true, reviver: rejectPrototypeKeys });
+export function jsonBody(
+  limitBytes: number,
+  largerFor: Record<string, number> = {},
+): RequestHandler {
+  const parserFor = (limit: number): RequestHandler =>
+    express.json({ limit, strict: true, reviver: rejectPrototypeKeys });
+  const defaultParser = parserFor(limitBytes);
+  const special = new Map(
+    Object.entries(largerFor).map(([path, limit]) => [path, { limit, parse: parserFor(limit) }]),
+  );
   return (req: Request, res: Response, next: NextFunction) => {
-    parse(req, res, (err?: unknown) => {
+    const chosen = special.get(req.path) ?? { limit: limitBytes, parse: defaultParser };
+    void chosen.parse(req, res, (err?: unknown) => {
       if (err === undefined || err === null) {
         next();
         return;
       }
-      sendError(res, toDomainError(err, limitBytes));
+      sendError(res, toDomainError(err, chosen.limit));
     });
   };
 }

@@ -1,0 +1,314 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error.js';
+import type { Account } from '../facilitators/account.entity.js';
+import { findType, MEETING_TYPES, type MeetingTypeInfo } from './catalog/meeting-types.js';
+import type { MeetingPageDto, MeetingResponseDto } from './dto/meeting-response.dto.js';
+import type { CreateMeetingDto, UpdateMeetingDto } from './dto/meeting-write.dto.js';
+import type { SearchMeetingsDto } from './dto/search-meetings.dto.js';
+import { FellowshipsService, type FellowshipInfo } from './fellowships.service.js';
+import { toMeetingResponse } from './meeting.mapper.js';
+import {
+  formatClockTime,
+  normalizeMeeting,
+  parseClockTime,
+  slugify,
+  type MeetingRecord,
+  type NormalizedMeeting,
+} from './meeting-record.js';
+import { MeetingsRepository, type SearchPlan, type StoredMeeting } from './meetings.repository.js';
+import { OccurrenceWindowService } from './occurrences/occurrence-window.service.js';
+import {
+  hasMeetingFilters,
+  sortKeyOf,
+  type MeetingCriteria,
+  type MeetingRow,
+} from './search/meeting-search.sql.js';
+import { decodeCursor, encodeCursor } from './search/search-cursor.js';
+
+/** Below this many candidates, computing each one's next occurrence beats walking time order. */
+const FILTER_FIRST_MAX_CANDIDATES = 400;
+export const MANUAL_SOURCE = 'manual';
+
+export function rowToRecord(row: MeetingRow, fellowship: string): MeetingRecord {
+  return {
+    slug: row.slug,
+    name: row.name,
+    fellowship,
+    day: row.days,
+    time: formatClockTime(row.start_minute),
+    end_time: formatClockTime(row.start_minute + row.duration_minutes),
+    timezone: row.timezone,
+    types: row.types,
+    attendance_option: row.attendance_option,
+    location: row.location,
+    formatted_address: row.formatted_address,
+    address: row.address,
+    city: row.city,
+    state: row.state,
+    postal_code: row.postal_code,
+    country: row.country,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    approximate: row.approximate,
+    region: row.region,
+    sub_region: row.sub_region,
+    conference_url: row.conference_url,
+    conference_url_notes: row.conference_url_notes,
+    conference_phone: row.conference_phone,
+    conference_phone_notes: row.conference_phone_notes,
+    notes: row.notes,
+    location_notes: row.location_notes,
+    group: row.group_name,
+    group_notes: row.group_notes,
+    url: row.url,
+  };
+}
+
+@Injectable()
+export class MeetingsService {
+  constructor(
+    private readonly meetings: MeetingsRepository,
+    private readonly fellowships: FellowshipsService,
+    private readonly window: OccurrenceWindowService,
+  ) {}
+
+  listTypes(): readonly MeetingTypeInfo[] {
+    return MEETING_TYPES;
+  }
+
+  listFellowships(): Promise<FellowshipInfo[]> {
+    return this.fellowships.all();
+  }
+
+  async search(dto: SearchMeetingsDto): Promise<MeetingPageDto> {
+    const sort = dto.sort ?? 'next_start';
+    const cursor = dto.cursor === undefined ? undefined : decodeCursor(dto.cursor, sort);
+    const criteria = await this.criteriaOf(dto, sort, cursor);
+    const rows = await this.meetings.search(criteria, await this.planFor(criteria));
+    const page = rows.slice(0, criteria.limit);
+    const last = page.at(-1);
+    return {
+      items: await this.toResponses(page, criteria.now),
+      nextCursor:
+        rows.length > criteria.limit && last !== undefined
+          ? encodeCursor({ now: criteria.now, sort, after: sortKeyOf(criteria, last) })
+          : null,
+    };
+  }
+
+  /** Every row of a search, for the calendar export (bounded by the caller's page size). */
+  async searchRows(
+    dto: SearchMeetingsDto,
+    limit: number,
+  ): Promise<{ rows: MeetingRow[]; now: Date }> {
+    const criteria = {
+      ...(await this.criteriaOf(dto, dto.sort ?? 'next_start', undefined)),
+      limit,
+    };
+    return {
+      rows: (await this.meetings.search(criteria, await this.planFor(criteria))).slice(0, limit),
+      now: criteria.now,
+    };
+  }
+
+  async get(slug: string, nowText: string | undefined): Promise<MeetingResponseDto> {
+    const now = nowText === undefined ? new Date() : new Date(nowText);
+    const row = await this.findRow(slug, now);
+    return (await this.toResponses([row], now))[0] as MeetingResponseDto;
+  }
+
+  async findRow(slug: string, now: Date): Promise<MeetingRow> {
+    const row = await this.meetings.findBySlugAt(slug, now, await this.window.covers(now));
+    if (row === undefined) throw new DomainError('NOT_FOUND', `No meeting with slug "${slug}"`);
+    return row;
+  }
+
+  async create(dto: CreateMeetingDto, account: Account): Promise<MeetingResponseDto> {
+    const meeting = await this.normalize(dto);
+    const fellowship = await this.fellowship(meeting.fellowship);
+    if (account.role !== 'admin') {
+      const groups = await this.meetings.assignedGroupNames(account.id, fellowship.id);
+      if (meeting.group === null || !groups.includes(meeting.group)) {
+        throw new DomainError(
+          'FORBIDDEN',
+          'Facilitators may add meetings only to a group they are assigned to',
+        );
+      }
+    }
+    const slug = await this.meetings.transaction(async (tx) => {
+      const groupId =
+        meeting.group === null
+          ? null
+          : await this.meetings.upsertGroup(
+              tx,
+              MANUAL_SOURCE,
+              fellowship.id,
+              meeting.group,
+              meeting.groupNotes,
+            );
+      const chosen = meeting.slug ?? (await this.meetings.freeSlug(tx, slugify(meeting.name)));
+      await this.meetings.insertMeeting(tx, meeting, {
+        fellowshipId: fellowship.id,
+        groupId,
+        slug: chosen,
+        source: MANUAL_SOURCE,
+        sourceSlug: null,
+      });
+      return chosen;
+    });
+    return this.get(slug, undefined);
+  }
+
+  async update(slug: string, dto: UpdateMeetingDto, account: Account): Promise<MeetingResponseDto> {
+    const stored = await this.manageable(slug, account);
+    const current = await this.findRow(slug, new Date());
+    const currentFellowship = await this.fellowships.byId(current.fellowship_id);
+    const merged: MeetingRecord = {
+      ...rowToRecord(current, currentFellowship?.slug ?? ''),
+      ...(dto as MeetingRecord),
+    };
+    // A new start time keeps the old local end time unless a new one is given.
+    if (dto.time !== undefined && dto.end_time === undefined)
+      merged.end_time = formatClockTime(current.start_minute + current.duration_minutes);
+    if (dto.end_time === null) merged.end_time = undefined;
+    const meeting = await this.normalize(merged);
+    const fellowship = await this.fellowship(meeting.fellowship);
+    const newSlug = meeting.slug ?? stored.slug;
+    await this.meetings.transaction(async (tx) => {
+      const groupId =
+        meeting.group === null
+          ? null
+          : await this.meetings.upsertGroup(
+              tx,
+              stored.source,
+              fellowship.id,
+              meeting.group,
+              meeting.groupNotes,
+            );
+      await this.meetings.updateMeeting(tx, stored.id, meeting, {
+        fellowshipId: fellowship.id,
+        groupId,
+        slug: newSlug,
+      });
+    });
+    return this.get(newSlug, undefined);
+  }
+
+  async remove(slug: string, account: Account): Promise<void> {
+    const stored = await this.manageable(slug, account);
+    await this.meetings.transaction((tx) => this.meetings.deleteMeeting(tx, stored.id));
+  }
+
+  async toResponses(rows: MeetingRow[], now: Date): Promise<MeetingResponseDto[]> {
+    const fellowships = await this.fellowships.all();
+    const slugOf = new Map(fellowships.map((f) => [f.id, f.slug]));
+    return rows.map((row) => toMeetingResponse(row, slugOf.get(row.fellowship_id) ?? '', now));
+  }
+
+  private async manageable(slug: string, account: Account): Promise<StoredMeeting> {
+    const stored = await this.meetings.findStoredBySlug(slug);
+    if (stored === undefined) throw new DomainError('NOT_FOUND', `No meeting with slug "${slug}"`);
+    if (account.role !== 'admin' && !(await this.meetings.isAssigned(account.id, stored))) {
+      throw new DomainError('FORBIDDEN', 'You are not assigned to this meeting or its group');
+    }
+    return stored;
+  }
+
+  private async normalize(record: MeetingRecord): Promise<NormalizedMeeting> {
+    const result = normalizeMeeting(record, { fellowships: await this.fellowships.slugs() });
+    if (!result.ok) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        result.errors
+          .map((e) => e.message)
+          .slice(0, 3)
+          .join('; '),
+        result.errors,
+      );
+    }
+    return result.meeting;
+  }
+
+  private async fellowship(slug: string): Promise<FellowshipInfo> {
+    const fellowship = await this.fellowships.bySlug(slug);
+    if (fellowship === undefined)
+      throw new DomainError('VALIDATION_FAILED', `Unknown fellowship "${slug}"`);
+    return fellowship;
+  }
+
+  private async criteriaOf(
+    dto: SearchMeetingsDto,
+    sort: MeetingCriteria['sort'],
+    cursor: ReturnType<typeof decodeCursor> | undefined,
+  ): Promise<MeetingCriteria> {
+    const fail = (field: string, message: string): never => {
+      throw new DomainError('VALIDATION_FAILED', message, [{ field, message }]);
+    };
+    if ((dto.lat === undefined) !== (dto.lng === undefined))
+      fail(dto.lat === undefined ? 'lat' : 'lng', 'lat and lng go together');
+    if (dto.radius_km !== undefined && dto.lat === undefined)
+      fail('radius_km', 'radius_km needs lat and lng');
+    if (sort === 'distance' && dto.lat === undefined)
+      fail('sort', 'sort=distance needs lat and lng');
+
+    let fellowshipIds: string[] | undefined;
+    const all = await this.fellowships.all();
+    if (dto.fellowship !== undefined) {
+      const unknown = dto.fellowship.filter((slug) => !all.some((f) => f.slug === slug));
+      if (unknown.length > 0)
+        fail(
+          'fellowship',
+          `unknown fellowship: ${unknown.join(', ')} (see GET /api/v1/fellowships)`,
+        );
+      fellowshipIds = all.filter((f) => dto.fellowship?.includes(f.slug)).map((f) => f.id);
+    }
+    if (dto.program !== undefined) {
+      const inProgram = all.filter((f) => f.program === dto.program).map((f) => f.id);
+      fellowshipIds =
+        fellowshipIds === undefined
+          ? inProgram
+          : fellowshipIds.filter((id) => inProgram.includes(id));
+    }
+    if (dto.types !== undefined) {
+      const unknown = dto.types.filter(
+        (code) => !all.some((f) => findType(code, f.slug) !== undefined),
+      );
+      if (unknown.length > 0)
+        fail('types', `unknown type code: ${unknown.join(', ')} (see GET /api/v1/types)`);
+    }
+    const words = (dto.q ?? '')
+      .split(/\s+/)
+      .map((w) => w.trim())
+      .filter((w) => w !== '')
+      .slice(0, 10);
+    return {
+      now: cursor?.now ?? (dto.now === undefined ? new Date() : new Date(dto.now)),
+      words,
+      fellowshipIds,
+      days: dto.day?.map(Number),
+      startFrom: dto.time_from === undefined ? undefined : parseClockTime(dto.time_from),
+      startTo: dto.time_to === undefined ? undefined : parseClockTime(dto.time_to),
+      startingWithinMinutes: dto.starting_within,
+      inProgress: dto.in_progress,
+      types: dto.types,
+      attendance: dto.attendance,
+      point:
+        dto.lat !== undefined && dto.lng !== undefined ? { lat: dto.lat, lng: dto.lng } : undefined,
+      radiusMeters: dto.radius_km === undefined ? undefined : dto.radius_km * 1000,
+      sort,
+      limit: dto.limit ?? 25,
+      after: cursor?.after,
+    };
+  }
+
+  /** Same answers from every plan; they differ only in speed for the shape of the question. */
+  private async planFor(c: MeetingCriteria): Promise<SearchPlan> {
+    if (!(await this.window.covers(c.now))) return 'computed';
+    const timeBounded = c.startingWithinMinutes !== undefined || c.inProgress === true;
+    if (timeBounded) return 'occurrence-first';
+    if (c.sort !== 'next_start') return 'filter-first';
+    if (!hasMeetingFilters(c)) return 'occurrence-first';
+    const candidates = await this.meetings.countMatching(c, FILTER_FIRST_MAX_CANDIDATES + 1);
+    return candidates <= FILTER_FIRST_MAX_CANDIDATES ? 'filter-first' : 'occurrence-first';
+  }
+}

@@ -1,0 +1,311 @@
+import type { MeetingSort } from '../dto/search-meetings.dto.js';
+
+/** Positional parameters for one statement: `p.add(x)` returns `$n`. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** What a search asks, already validated and resolved (slugs → ids, "HH:MM" → minutes). */
+export interface MeetingCriteria {
+  now: Date;
+  words: string[];
+  fellowshipIds: string[] | undefined;
+  days: number[] | undefined;
+  startFrom: number | undefined;
+  startTo: number | undefined;
+  startingWithinMinutes: number | undefined;
+  inProgress: boolean | undefined;
+  types: string[] | undefined;
+  attendance: string[] | undefined;
+  point: { lat: number; lng: number } | undefined;
+  radiusMeters: number | undefined;
+  sort: MeetingSort;
+  limit: number;
+  after: SortKey | undefined;
+}
+
+/** Keyset position: the last row's sort value and id. */
+export interface SortKey {
+  value: string | number;
+  id: string;
+}
+
+/** Columns every meeting query returns, in the shape MeetingRow describes. */
+export const MEETING_COLUMNS = `
+  m.id, m.slug, m.name, m.fellowship_id, m.group_id, g.name AS group_name, g.notes AS group_notes,
+  m.days, m.start_minute, m.duration_minutes, m.timezone, m.types, m.attendance_option,
+  m.location, m.formatted_address, m.address, m.city, m.state, m.postal_code, m.country,
+  m.latitude, m.longitude, m.approximate, m.region, m.sub_region,
+  m.conference_url, m.conference_url_notes, m.conference_phone, m.conference_phone_notes,
+  m.notes, m.location_notes, m.url, m.source, m.updated_at`;
+
+export interface MeetingRow {
+  id: string;
+  slug: string;
+  name: string;
+  fellowship_id: string;
+  group_id: string | null;
+  group_name: string | null;
+  group_notes: string | null;
+  days: number[];
+  start_minute: number;
+  duration_minutes: number;
+  timezone: string;
+  types: string[];
+  attendance_option: string;
+  location: string | null;
+  formatted_address: string | null;
+  address: string | null;
+  city: string | null;
+  state: string | null;
+  postal_code: string | null;
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  approximate: boolean;
+  region: string | null;
+  sub_region: string | null;
+  conference_url: string | null;
+  conference_url_notes: string | null;
+  conference_phone: string | null;
+  conference_phone_notes: string | null;
+  notes: string | null;
+  location_notes: string | null;
+  url: string | null;
+  source: string;
+  updated_at: Date;
+  next_start: Date | null;
+  next_end: Date | null;
+  distance_m: number | null;
+}
+
+/** Occurrences are looked for in [now − 13 h, now + 8 days): 12 h is the longest meeting. */
+export const LOOKBACK_HOURS = 13;
+export const LOOKAHEAD_DAYS = 8;
+
+function likePattern(word: string): string {
+  return `%${word.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Conditions on the meeting row alone (alias m), shared by every plan. */
+export function meetingConditions(c: MeetingCriteria, p: SqlParams): string[] {
+  const where = [`m.attendance_option <> 'inactive'`];
+  for (const word of c.words) where.push(`m.search_text LIKE ${p.add(likePattern(word))}`);
+  if (c.fellowshipIds !== undefined)
+    where.push(`m.fellowship_id = ANY(${p.add(c.fellowshipIds)}::uuid[])`);
+  if (c.days !== undefined) where.push(`m.days && ${p.add(c.days)}::smallint[]`);
+  if (c.startFrom !== undefined && c.startTo !== undefined) {
+    const from = p.add(c.startFrom);
+    const to = p.add(c.startTo);
+    // A window like 22:00–02:00 wraps past midnight.
+    where.push(
+      c.startFrom <= c.startTo
+        ? `m.start_minute BETWEEN ${from} AND ${to}`
+        : `(m.start_minute >= ${from} OR m.start_minute <= ${to})`,
+    );
+  } else if (c.startFrom !== undefined) {
+    where.push(`m.start_minute >= ${p.add(c.startFrom)}`);
+  } else if (c.startTo !== undefined) {
+    where.push(`m.start_minute <= ${p.add(c.startTo)}`);
+  }
+  if (c.types !== undefined) where.push(`m.types @> ${p.add(c.types)}::varchar[]`);
+  if (c.attendance !== undefined)
+    where.push(`m.attendance_option = ANY(${p.add(c.attendance)}::varchar[])`);
+  if (c.point !== undefined && c.radiusMeters !== undefined) {
+    const origin = `ll_to_earth(${p.add(c.point.lat)}, ${p.add(c.point.lng)})`;
+    const radius = p.add(c.radiusMeters);
+    // The box is the indexable pre-filter; the exact great-circle distance decides.
+    where.push(
+      `m.earth <@ earth_box(${origin}, ${radius})`,
+      `earth_distance(${origin}, m.earth) <= ${radius}`,
+    );
+  }
+  return where;
+}
+
+export function hasMeetingFilters(c: MeetingCriteria): boolean {
+  return (
+    c.words.length > 0 ||
+    c.fellowshipIds !== undefined ||
+    c.days !== undefined ||
+    c.startFrom !== undefined ||
+    c.startTo !== undefined ||
+    c.types !== undefined ||
+    c.attendance !== undefined ||
+    c.radiusMeters !== undefined
+  );
+}
+
+function distanceExpression(c: MeetingCriteria, p: SqlParams): string {
+  if (c.point === undefined) return 'NULL::double precision';
+  return `earth_distance(ll_to_earth(${p.add(c.point.lat)}, ${p.add(c.point.lng)}), m.earth)`;
+}
+
+/** Sort expression over the final row set (aliases next_start, distance_m, m). */
+function orderBy(c: MeetingCriteria): { key: string; order: string } {
+  switch (c.sort) {
+    case 'next_start':
+      return { key: 'next_start', order: 'next_start, id' };
+    case 'distance':
+      return { key: 'distance_m', order: 'distance_m, id' };
+    case 'name':
+      return { key: 'sort_name', order: 'sort_name, id' };
+  }
+}
+
+function keysetCondition(
+  c: MeetingCriteria,
+  p: SqlParams,
+  columns: { nextStart: string; id: string } = { nextStart: 'next_start', id: 'id' },
+): string | undefined {
+  if (c.after === undefined) return undefined;
+  const id = `${p.add(c.after.id)}::uuid`;
+  switch (c.sort) {
+    case 'next_start':
+      return `(${columns.nextStart}, ${columns.id}) > (${p.add(c.after.value)}::timestamptz, ${id})`;
+    case 'distance':
+      return `(distance_m, ${columns.id}) > (${p.add(c.after.value)}::double precision, ${id})`;
+    case 'name':
+      return `(sort_name, ${columns.id}) > (${p.add(c.after.value)}::text, ${id})`;
+  }
+}
+
+/**
+ * The time conditions on a candidate's next-or-current occurrence (alias n), for plans that
+ * compute it per meeting.
+ */
+function nextOccurrenceConditions(c: MeetingCriteria, now: string, p: SqlParams): string[] {
+  const where: string[] = [];
+  if (c.startingWithinMinutes !== undefined) {
+    where.push(
+      `n.starts_at >= ${now}`,
+      `n.starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)})`,
+    );
+  }
+  if (c.inProgress === true) where.push(`n.starts_at <= ${now}`);
+  if (c.inProgress === false) where.push(`n.starts_at > ${now}`);
+  return where;
+}
+
+/**
+ * Filter first, then each candidate's next occurrence: right when the filters leave few
+ * meetings (text, a radius) or the sort is not by time. `materialized` reads the occurrence
+ * table; otherwise occurrences are computed on the fly (for a `now` outside the table's window).
+ */
+export function filterFirstQuery(
+  c: MeetingCriteria,
+  materialized: boolean,
+): { sql: string; params: unknown[] } {
+  const p = new SqlParams();
+  const now = `${p.add(c.now)}::timestamptz`;
+  const occurrence = materialized
+    ? `SELECT o.starts_at, o.ends_at FROM meeting_occurrence o
+       WHERE o.meeting_id = m.id AND o.ends_at > ${now} ORDER BY o.starts_at LIMIT 1`
+    : `SELECT o.starts_at, o.ends_at
+       FROM mh_occurrences(m.days, m.start_minute, m.duration_minutes, m.timezone,
+                           ${now} - interval '${LOOKBACK_HOURS} hours', ${now} + interval '${LOOKAHEAD_DAYS} days') o
+       WHERE o.ends_at > ${now} ORDER BY o.starts_at LIMIT 1`;
+  const where = [...meetingConditions(c, p), ...nextOccurrenceConditions(c, now, p)];
+  const distance = distanceExpression(c, p);
+  const inner = `
+    SELECT ${MEETING_COLUMNS}, n.starts_at AS next_start, n.ends_at AS next_end,
+           ${distance} AS distance_m, lower(m.name) AS sort_name
+    FROM meeting m
+    JOIN LATERAL (${occurrence}) n ON true
+    LEFT JOIN meeting_group g ON g.id = m.group_id
+    WHERE ${where.join(' AND ')}`;
+  return { sql: finish(c, inner, p), params: p.values };
+}
+
+/**
+ * Occurrences first, in time order: right for "starting within" and "in progress", and for a
+ * broad search sorted by next start, where the first page is found after a few hundred rows.
+ * A meeting appears once, at its next-or-current occurrence: an occurrence is skipped when the
+ * same meeting has an earlier one that has not ended.
+ */
+export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params: unknown[] } {
+  const p = new SqlParams();
+  const now = `${p.add(c.now)}::timestamptz`;
+  const filters = meetingConditions(c, p);
+  const distance = distanceExpression(c, p);
+  const select = `
+    SELECT ${MEETING_COLUMNS}, o.starts_at AS next_start, o.ends_at AS next_end,
+           ${distance} AS distance_m, lower(m.name) AS sort_name
+    FROM meeting_occurrence o
+    JOIN meeting m ON m.id = o.meeting_id
+    LEFT JOIN meeting_group g ON g.id = m.group_id`;
+  const byTime = c.sort === 'next_start';
+  const keyset = byTimeKeyset(c, p);
+  const pageLimit = byTime ? `ORDER BY o.starts_at, m.id LIMIT ${p.add(c.limit + 1)}` : '';
+  const parts: string[] = [];
+  const wantInProgress = c.inProgress !== false && c.startingWithinMinutes === undefined;
+  if (wantInProgress) {
+    const where = [`tstzrange(o.starts_at, o.ends_at) @> ${now}`, ...filters];
+    if (byTime && keyset !== undefined) where.push(keyset);
+    parts.push(`(${select} WHERE ${where.join(' AND ')} ${pageLimit})`);
+  }
+  if (c.inProgress !== true) {
+    const where =
+      c.startingWithinMinutes !== undefined
+        ? [
+            `o.starts_at >= ${now}`,
+            `o.starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)})`,
+          ]
+        : [`o.starts_at > ${now}`, `o.starts_at < ${now} + interval '${LOOKAHEAD_DAYS} days'`];
+    where.push(
+      `NOT EXISTS (SELECT 1 FROM meeting_occurrence e
+                   WHERE e.meeting_id = o.meeting_id AND e.ends_at > ${now} AND e.starts_at < o.starts_at)`,
+      ...filters,
+    );
+    if (byTime && keyset !== undefined) where.push(keyset);
+    parts.push(`(${select} WHERE ${where.join(' AND ')} ${pageLimit})`);
+  }
+  if (byTime) {
+    // Parts are disjoint and each is in time order: concatenation is too, and the outer LIMIT
+    // stops before the later part runs when the first fills the page.
+    return { sql: `${parts.join(' UNION ALL ')} LIMIT ${p.add(c.limit + 1)}`, params: p.values };
+  }
+  return { sql: finish(c, parts.join(' UNION ALL '), p), params: p.values };
+}
+
+/** Inside the time-ordered parts the keyset compares the occurrence itself. */
+function byTimeKeyset(c: MeetingCriteria, p: SqlParams): string | undefined {
+  if (c.sort !== 'next_start') return undefined;
+  return keysetCondition(c, p, { nextStart: 'o.starts_at', id: 'm.id' });
+}
+
+function finish(c: MeetingCriteria, inner: string, p: SqlParams): string {
+  const { order } = orderBy(c);
+  const keyset = keysetCondition(c, p);
+  return `SELECT * FROM (${inner}) r ${keyset === undefined ? '' : `WHERE ${keyset}`}
+          ORDER BY ${order} LIMIT ${p.add(c.limit + 1)}`;
+}
+
+/** Up to `cap` ids matching the meeting filters: a cheap estimate of how selective they are. */
+export function candidateCountQuery(
+  c: MeetingCriteria,
+  cap: number,
+): { sql: string; params: unknown[] } {
+  const p = new SqlParams();
+  const where = meetingConditions(c, p);
+  return {
+    sql: `SELECT count(*)::int AS n FROM (SELECT 1 FROM meeting m WHERE ${where.join(' AND ')} LIMIT ${p.add(cap)}) x`,
+    params: p.values,
+  };
+}
+
+export function sortKeyOf(c: MeetingCriteria, row: MeetingRow & { sort_name?: string }): SortKey {
+  switch (c.sort) {
+    case 'next_start':
+      return { value: (row.next_start ?? new Date(0)).toISOString(), id: row.id };
+    case 'distance':
+      return { value: row.distance_m ?? 0, id: row.id };
+    case 'name':
+      return { value: row.sort_name ?? row.name.toLowerCase(), id: row.id };
+  }
+}
