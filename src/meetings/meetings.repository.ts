@@ -303,10 +303,15 @@ export class MeetingsRepository {
     source: string,
     keep: string[],
   ): Promise<number> {
-    const rows = await tx.query<{ id: string }[]>(
-      `DELETE FROM meeting WHERE source = $1 AND source_slug IS NOT NULL AND NOT (source_slug = ANY($2::varchar[])) RETURNING id`,
+    // Counted in SQL: TypeORM returns [rows, count] pairs for a bare DELETE … RETURNING.
+    const rows = await tx.query<{ n: number }[]>(
+      `WITH gone AS (
+         DELETE FROM meeting
+         WHERE source = $1 AND source_slug IS NOT NULL AND NOT (source_slug = ANY($2::varchar[]))
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
       [source, keep],
     );
-    return rows.length;
+    return rows[0]?.n ?? 0;
   }
 }

@@ -184,7 +184,7 @@ function nextOccurrenceConditions(c: MeetingCriteria, now: string, p: SqlParams)
   if (c.startingWithinMinutes !== undefined) {
     where.push(
       `n.starts_at >= ${now}`,
-      `n.starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)})`,
+      `n.starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)}::int)`,
     );
   }
   if (c.inProgress === true) where.push(`n.starts_at <= ${now}`);
@@ -254,7 +254,7 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
       c.startingWithinMinutes !== undefined
         ? [
             `o.starts_at >= ${now}`,
-            `o.starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)})`,
+            `o.starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)}::int)`,
           ]
         : [`o.starts_at > ${now}`, `o.starts_at < ${now} + interval '${LOOKAHEAD_DAYS} days'`];
     where.push(
@@ -266,9 +266,11 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
     parts.push(`(${select} WHERE ${where.join(' AND ')} ${pageLimit})`);
   }
   if (byTime) {
-    // Parts are disjoint and each is in time order: concatenation is too, and the outer LIMIT
-    // stops before the later part runs when the first fills the page.
-    return { sql: `${parts.join(' UNION ALL ')} LIMIT ${p.add(c.limit + 1)}`, params: p.values };
+    // Each part is already cut to one page in time order, so this sort sees at most two pages.
+    return {
+      sql: `SELECT * FROM (${parts.join(' UNION ALL ')}) u ORDER BY next_start, id LIMIT ${p.add(c.limit + 1)}`,
+      params: p.values,
+    };
   }
   return { sql: finish(c, parts.join(' UNION ALL '), p), params: p.values };
 }
