@@ -35,8 +35,8 @@ function toCalendarMeeting(row: MeetingRow): CalendarMeeting {
 export class CalendarService {
   constructor(private readonly meetings: MeetingsService) {}
 
-  async forMeeting(slug: string): Promise<string> {
-    const now = new Date();
+  async forMeeting(slug: string, nowText: string | undefined): Promise<string> {
+    const now = nowText === undefined ? new Date() : new Date(nowText);
     const row = await this.meetings.findRow(slug, now);
     return renderCalendar([toCalendarMeeting(row)], {
       calendarName: row.name,

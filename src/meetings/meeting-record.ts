@@ -112,6 +112,8 @@ export type NormalizeResult =
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const TIME_PATTERN = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const PHONE_PATTERN = /^\+?[0-9][0-9 ().,*#-]{2,59}$/;
 
 /** "07:30" → 450; undefined when not a 24-hour HH:MM time. */
@@ -173,6 +175,10 @@ export function normalizeMeeting(record: MeetingRecord, ctx: NormalizeContext): 
     if (typeof value !== 'string') return fail(field, `${field} must be a string`) ?? null;
     const trimmed = value.trim();
     if (trimmed === '') return null;
+    // NUL cannot be stored at all, and other control characters are never meant (\n and \t are).
+    if (CONTROL_CHARACTERS.test(trimmed)) {
+      return fail(field, `${field} must not contain control characters`) ?? null;
+    }
     if (trimmed.length > max)
       return fail(field, `${field} must be at most ${max} characters`) ?? null;
     return trimmed;
@@ -316,7 +322,12 @@ export function normalizeMeeting(record: MeetingRecord, ctx: NormalizeContext): 
   const url = (field: 'conference_url' | 'url'): string | null => {
     const value = record[field];
     if (value === undefined || value === null || value === '') return null;
-    if (typeof value !== 'string' || value.length > 2000 || !isHttpUrl(value.trim())) {
+    if (
+      typeof value !== 'string' ||
+      value.length > 2000 ||
+      !isHttpUrl(value.trim()) ||
+      CONTROL_CHARACTERS.test(value)
+    ) {
       return fail(field, `${field} must be an http(s) URL`) ?? null;
     }
     return value.trim();

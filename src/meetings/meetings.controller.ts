@@ -64,8 +64,8 @@ export class MeetingsController {
   @Header('Content-Type', ICS)
   @ApiProduces('text/calendar')
   @ApiOkResponse({ description: 'The meeting as an iCalendar weekly event' })
-  calendar(@Param('slug') slug: string): Promise<string> {
-    return this.calendars.forMeeting(slug);
+  calendar(@Param('slug') slug: string, @Query() query: MeetingQueryDto): Promise<string> {
+    return this.calendars.forMeeting(slug, query.now);
   }
 
   @Post()

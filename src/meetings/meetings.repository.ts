@@ -15,6 +15,10 @@ import {
 } from './search/meeting-search.sql.js';
 
 export type SearchPlan = 'occurrence-first' | 'filter-first' | 'computed';
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
 
 /** Columns a meeting write sets, in table order, from a normalized meeting. */
 function meetingValues(
@@ -104,12 +108,15 @@ function isUniqueViolation(err: unknown, constraint: string): boolean {
 export class MeetingsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async search(criteria: MeetingCriteria, plan: SearchPlan): Promise<MeetingRow[]> {
-    const { sql, params } =
-      plan === 'occurrence-first'
-        ? occurrenceFirstQuery(criteria)
-        : filterFirstQuery(criteria, plan === 'filter-first');
-    return this.dataSource.query<MeetingRow[]>(sql, params);
+  /** The statement a search runs (also what the benchmark times as its raw-SQL baseline). */
+  searchStatement(criteria: MeetingCriteria, plan: SearchPlan): SqlStatement {
+    return plan === 'occurrence-first'
+      ? occurrenceFirstQuery(criteria)
+      : filterFirstQuery(criteria, plan === 'filter-first');
+  }
+
+  runSearch(statement: SqlStatement): Promise<MeetingRow[]> {
+    return this.dataSource.query<MeetingRow[]>(statement.sql, statement.params);
   }
 
   /** How many meetings pass the non-time filters, counted up to `cap`. */
@@ -186,36 +193,53 @@ export class MeetingsRepository {
     return rows.length > 0;
   }
 
-  /** The facilitator's assigned groups (for creating meetings in them). */
-  async assignedGroupNames(accountId: string, fellowshipId: string): Promise<string[]> {
-    const rows = await this.dataSource.query<{ name: string }[]>(
-      `SELECT g.name FROM facilitator_assignment a JOIN meeting_group g ON g.id = a.group_id
-       WHERE a.account_id = $1 AND g.fellowship_id = $2`,
-      [accountId, fellowshipId],
+  /** The id of the group of that name the facilitator is assigned to, if any. */
+  async assignedGroupId(
+    accountId: string,
+    fellowshipId: string,
+    name: string,
+  ): Promise<string | undefined> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT g.id FROM facilitator_assignment a JOIN meeting_group g ON g.id = a.group_id
+       WHERE a.account_id = $1 AND g.fellowship_id = $2 AND g.name = $3 ORDER BY g.created_at LIMIT 1`,
+      [accountId, fellowshipId, name],
     );
-    return rows.map((r) => r.name);
+    return rows[0]?.id;
+  }
+
+  async setGroupNotes(tx: EntityManager, groupId: string, notes: string | null): Promise<void> {
+    await tx.query(
+      `UPDATE meeting_group SET notes = $2, updated_at = now() WHERE id = $1 AND notes IS DISTINCT FROM $2`,
+      [groupId, notes],
+    );
   }
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }
 
-  /** The group of that name in that source and fellowship, created when new (notes updated when given). */
+  /**
+   * The group of that name in that source and fellowship, created when new. Its notes are
+   * replaced when `replaceNotes`, else only filled in: imports where one row of a group carries
+   * the group's notes and the others do not must not erase them.
+   */
   async upsertGroup(
     tx: EntityManager,
     source: string,
     fellowshipId: string,
     name: string,
     notes: string | null,
+    replaceNotes = false,
   ): Promise<string> {
     const rows = await tx.query<{ id: string }[]>(
       `INSERT INTO meeting_group (source, fellowship_id, name, notes) VALUES ($1, $2, $3, $4)
        ON CONFLICT (source, fellowship_id, name) DO UPDATE
-         SET notes = COALESCE(EXCLUDED.notes, meeting_group.notes),
-             updated_at = CASE WHEN EXCLUDED.notes IS DISTINCT FROM meeting_group.notes AND EXCLUDED.notes IS NOT NULL
+         SET notes = CASE WHEN $5 THEN EXCLUDED.notes ELSE COALESCE(EXCLUDED.notes, meeting_group.notes) END,
+             updated_at = CASE WHEN (CASE WHEN $5 THEN EXCLUDED.notes ELSE COALESCE(EXCLUDED.notes, meeting_group.notes) END)
+                                    IS DISTINCT FROM meeting_group.notes
                                THEN now() ELSE meeting_group.updated_at END
        RETURNING id`,
-      [source, fellowshipId, name, notes],
+      [source, fellowshipId, name, notes, replaceNotes],
     );
     const id = rows[0]?.id;
     if (id === undefined) throw new Error('group upsert returned nothing');
@@ -225,6 +249,9 @@ export class MeetingsRepository {
   /** `base`, or `base-2`, `base-3`…: the first slug not taken. */
   async freeSlug(tx: EntityManager, wanted: string): Promise<string> {
     const base = wanted === '' ? 'meeting' : wanted.slice(0, 90);
+    // Two writers choosing for the same name at once would both see the same free slug: the
+    // lock (held to the end of the transaction) makes the second wait and see the first's.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('meeting-slug:' || $1))`, [base]);
     const rows = await tx.query<{ slug: string }[]>(
       `SELECT slug FROM meeting WHERE slug = $1 OR slug LIKE $2`,
       [base, `${base}-%`],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Account } from '../facilitators/account.entity.js';
 import { findType, MEETING_TYPES, type MeetingTypeInfo } from './catalog/meeting-types.js';
@@ -15,7 +16,12 @@ import {
   type MeetingRecord,
   type NormalizedMeeting,
 } from './meeting-record.js';
-import { MeetingsRepository, type SearchPlan, type StoredMeeting } from './meetings.repository.js';
+import {
+  MeetingsRepository,
+  type SearchPlan,
+  type SqlStatement,
+  type StoredMeeting,
+} from './meetings.repository.js';
 import { OccurrenceWindowService } from './occurrences/occurrence-window.service.js';
 import {
   hasMeetingFilters,
@@ -28,6 +34,12 @@ import { decodeCursor, encodeCursor } from './search/search-cursor.js';
 /** Below this many candidates, computing each one's next occurrence beats walking time order. */
 const FILTER_FIRST_MAX_CANDIDATES = 400;
 export const MANUAL_SOURCE = 'manual';
+
+export interface PreparedSearch {
+  criteria: MeetingCriteria;
+  plan: SearchPlan;
+  statement: SqlStatement;
+}
 
 export function rowToRecord(row: MeetingRow, fellowship: string): MeetingRecord {
   return {
@@ -80,35 +92,41 @@ export class MeetingsService {
     return this.fellowships.all();
   }
 
-  async search(dto: SearchMeetingsDto): Promise<MeetingPageDto> {
+  /** Resolves a search to the one statement that answers it. */
+  async prepareSearch(dto: SearchMeetingsDto, limit?: number): Promise<PreparedSearch> {
     const sort = dto.sort ?? 'next_start';
     const cursor = dto.cursor === undefined ? undefined : decodeCursor(dto.cursor, sort);
     const criteria = await this.criteriaOf(dto, sort, cursor);
-    const rows = await this.meetings.search(criteria, await this.planFor(criteria));
+    if (limit !== undefined) criteria.limit = limit;
+    const plan = await this.planFor(criteria);
+    return { criteria, plan, statement: this.meetings.searchStatement(criteria, plan) };
+  }
+
+  async search(dto: SearchMeetingsDto): Promise<MeetingPageDto> {
+    const { criteria, statement } = await this.prepareSearch(dto);
+    const rows = await this.meetings.runSearch(statement);
     const page = rows.slice(0, criteria.limit);
     const last = page.at(-1);
     return {
       items: await this.toResponses(page, criteria.now),
       nextCursor:
         rows.length > criteria.limit && last !== undefined
-          ? encodeCursor({ now: criteria.now, sort, after: sortKeyOf(criteria, last) })
+          ? encodeCursor({
+              now: criteria.now,
+              sort: criteria.sort,
+              after: sortKeyOf(criteria, last),
+            })
           : null,
     };
   }
 
-  /** Every row of a search, for the calendar export (bounded by the caller's page size). */
+  /** The first `limit` rows of a search, for the calendar export. */
   async searchRows(
     dto: SearchMeetingsDto,
     limit: number,
   ): Promise<{ rows: MeetingRow[]; now: Date }> {
-    const criteria = {
-      ...(await this.criteriaOf(dto, dto.sort ?? 'next_start', undefined)),
-      limit,
-    };
-    return {
-      rows: (await this.meetings.search(criteria, await this.planFor(criteria))).slice(0, limit),
-      now: criteria.now,
-    };
+    const { criteria, statement } = await this.prepareSearch({ ...dto, cursor: undefined }, limit);
+    return { rows: (await this.meetings.runSearch(statement)).slice(0, limit), now: criteria.now };
   }
 
   async get(slug: string, nowText: string | undefined): Promise<MeetingResponseDto> {
@@ -126,26 +144,11 @@ export class MeetingsService {
   async create(dto: CreateMeetingDto, account: Account): Promise<MeetingResponseDto> {
     const meeting = await this.normalize(dto);
     const fellowship = await this.fellowship(meeting.fellowship);
-    if (account.role !== 'admin') {
-      const groups = await this.meetings.assignedGroupNames(account.id, fellowship.id);
-      if (meeting.group === null || !groups.includes(meeting.group)) {
-        throw new DomainError(
-          'FORBIDDEN',
-          'Facilitators may add meetings only to a group they are assigned to',
-        );
-      }
-    }
     const slug = await this.meetings.transaction(async (tx) => {
-      const groupId =
-        meeting.group === null
-          ? null
-          : await this.meetings.upsertGroup(
-              tx,
-              MANUAL_SOURCE,
-              fellowship.id,
-              meeting.group,
-              meeting.groupNotes,
-            );
+      const groupId = await this.groupFor(tx, account, meeting, fellowship.id, {
+        source: MANUAL_SOURCE,
+        replaceNotes: dto.group_notes !== undefined,
+      });
       const chosen = meeting.slug ?? (await this.meetings.freeSlug(tx, slugify(meeting.name)));
       await this.meetings.insertMeeting(tx, meeting, {
         fellowshipId: fellowship.id,
@@ -168,23 +171,39 @@ export class MeetingsService {
       ...(dto as MeetingRecord),
     };
     // A new start time keeps the old local end time unless a new one is given.
-    if (dto.time !== undefined && dto.end_time === undefined)
+    if (dto.time !== undefined && dto.end_time === undefined) {
       merged.end_time = formatClockTime(current.start_minute + current.duration_minutes);
+    }
     if (dto.end_time === null) merged.end_time = undefined;
+    // Changing how people attend (an address, a link) re-derives the attendance option unless
+    // the request sets it.
+    const attendanceInputs = [
+      'conference_url',
+      'conference_phone',
+      'address',
+      'formatted_address',
+      'approximate',
+      'types',
+    ] as const;
+    if (dto.attendance_option === undefined && attendanceInputs.some((f) => dto[f] !== undefined)) {
+      merged.attendance_option = undefined;
+    }
     const meeting = await this.normalize(merged);
     const fellowship = await this.fellowship(meeting.fellowship);
+    if (account.role !== 'admin' && fellowship.id !== current.fellowship_id) {
+      throw new DomainError('FORBIDDEN', 'Only admins may move a meeting to another fellowship');
+    }
     const newSlug = meeting.slug ?? stored.slug;
     await this.meetings.transaction(async (tx) => {
-      const groupId =
-        meeting.group === null
-          ? null
-          : await this.meetings.upsertGroup(
-              tx,
-              stored.source,
-              fellowship.id,
-              meeting.group,
-              meeting.groupNotes,
-            );
+      const groupId = await this.groupFor(tx, account, meeting, fellowship.id, {
+        source: stored.source,
+        replaceNotes: dto.group_notes !== undefined,
+        current: {
+          id: current.group_id,
+          name: current.group_name,
+          fellowshipId: current.fellowship_id,
+        },
+      });
       await this.meetings.updateMeeting(tx, stored.id, meeting, {
         fellowshipId: fellowship.id,
         groupId,
@@ -192,6 +211,62 @@ export class MeetingsService {
       });
     });
     return this.get(newSlug, undefined);
+  }
+
+  /**
+   * The group a write puts the meeting in. Facilitators may only use a group they are assigned
+   * to (whatever its source) or keep the one the meeting has; admins may name any group, which
+   * is created in `source` when new.
+   */
+  private async groupFor(
+    tx: EntityManager,
+    account: Account,
+    meeting: NormalizedMeeting,
+    fellowshipId: string,
+    options: {
+      source: string;
+      replaceNotes: boolean;
+      current?: { id: string | null; name: string | null; fellowshipId: string };
+    },
+  ): Promise<string | null> {
+    const { current } = options;
+    const unchanged =
+      current !== undefined &&
+      current.name === meeting.group &&
+      current.fellowshipId === fellowshipId;
+    if (meeting.group === null) {
+      if (account.role !== 'admin' && !unchanged) {
+        throw new DomainError(
+          'FORBIDDEN',
+          'Facilitators keep meetings in a group they are assigned to',
+        );
+      }
+      return null;
+    }
+    let groupId: string | undefined;
+    if (unchanged && current.id !== null) groupId = current.id;
+    else if (account.role !== 'admin') {
+      groupId = await this.meetings.assignedGroupId(account.id, fellowshipId, meeting.group);
+      if (groupId === undefined) {
+        throw new DomainError(
+          'FORBIDDEN',
+          'Facilitators may put meetings only in a group they are assigned to',
+        );
+      }
+    }
+    if (groupId !== undefined) {
+      if (options.replaceNotes || meeting.groupNotes !== null)
+        await this.meetings.setGroupNotes(tx, groupId, meeting.groupNotes);
+      return groupId;
+    }
+    return this.meetings.upsertGroup(
+      tx,
+      options.source,
+      fellowshipId,
+      meeting.group,
+      meeting.groupNotes,
+      options.replaceNotes,
+    );
   }
 
   async remove(slug: string, account: Account): Promise<void> {

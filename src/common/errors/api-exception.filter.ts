@@ -22,7 +22,8 @@ export function sendError(res: Response, err: unknown): void {
     res.end();
     return;
   }
-  res.status(described.status).json(errorBody(described));
+  // .type() first: a handler may have set another Content-Type (text/calendar) before failing.
+  res.status(described.status).type('application/json; charset=utf-8').json(errorBody(described));
 }
 
 /** Every HTTP error, from any layer, leaves in one shape: `{ error: { code, message, details } }`. */

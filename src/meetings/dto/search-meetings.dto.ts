@@ -12,9 +12,11 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
 } from 'class-validator';
 import { CommaList, QueryBoolean, QueryNumber } from '../../common/query-transforms.js';
 import { PROGRAMS, type Program } from '../fellowship.entity.js';
+import { CONTROL_CHARACTERS } from '../meeting-record.js';
 
 export const SORTS = ['next_start', 'distance', 'name'] as const;
 export type MeetingSort = (typeof SORTS)[number];
@@ -29,6 +31,13 @@ export class SearchMeetingsDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @ValidateBy({
+    name: 'noControlCharacters',
+    validator: {
+      validate: (v: unknown) => typeof v !== 'string' || !CONTROL_CHARACTERS.test(v),
+      defaultMessage: () => 'q must not contain control characters',
+    },
+  })
   q?: string;
 
   @ApiPropertyOptional({

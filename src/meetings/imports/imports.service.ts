@@ -23,9 +23,12 @@ interface ReadyRow {
   meeting: NormalizedMeeting;
 }
 
-/** The parts of a stored meeting an import can change: compared to decide "unchanged". */
-function comparable(m: NormalizedMeeting): NormalizedMeeting {
-  return { ...m, slug: null };
+/**
+ * The parts of a stored meeting an import can change: compared to decide "unchanged". A row
+ * without group notes leaves the group's notes alone (see upsertGroup), so they do not count.
+ */
+function comparable(m: NormalizedMeeting, incoming: NormalizedMeeting): NormalizedMeeting {
+  return { ...m, slug: null, groupNotes: incoming.groupNotes === null ? null : m.groupNotes };
 }
 
 @Injectable()
@@ -107,7 +110,13 @@ export class ImportsService {
               fellowships: known,
             },
           );
-          if (before.ok && isDeepStrictEqual(comparable(before.meeting), comparable(row.meeting))) {
+          if (
+            before.ok &&
+            isDeepStrictEqual(
+              comparable(before.meeting, row.meeting),
+              comparable(row.meeting, row.meeting),
+            )
+          ) {
             unchanged++;
             continue;
           }

@@ -233,10 +233,10 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
   const now = `${p.add(c.now)}::timestamptz`;
   const filters = meetingConditions(c, p);
   const distance = distanceExpression(c, p);
-  const select = `
+  const select = (occurrences: string): string => `
     SELECT ${MEETING_COLUMNS}, o.starts_at AS next_start, o.ends_at AS next_end,
            ${distance} AS distance_m, lower(m.name) AS sort_name
-    FROM meeting_occurrence o
+    FROM ${occurrences} o
     JOIN meeting m ON m.id = o.meeting_id
     LEFT JOIN meeting_group g ON g.id = m.group_id`;
   const byTime = c.sort === 'next_start';
@@ -245,9 +245,12 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
   const parts: string[] = [];
   const wantInProgress = c.inProgress !== false && c.startingWithinMinutes === undefined;
   if (wantInProgress) {
-    const where = [`tstzrange(o.starts_at, o.ends_at) @> ${now}`, ...filters];
+    // What is on right now, found through the span index first (OFFSET 0 keeps the planner from
+    // trading that index for a long walk down the start-time index).
+    const live = `(SELECT * FROM meeting_occurrence WHERE tstzrange(starts_at, ends_at) @> ${now} OFFSET 0)`;
+    const where = [...filters];
     if (byTime && keyset !== undefined) where.push(keyset);
-    parts.push(`(${select} WHERE ${where.join(' AND ')} ${pageLimit})`);
+    parts.push(`(${select(live)} WHERE ${where.join(' AND ')} ${pageLimit})`);
   }
   if (c.inProgress !== true) {
     const where =
@@ -263,7 +266,7 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
       ...filters,
     );
     if (byTime && keyset !== undefined) where.push(keyset);
-    parts.push(`(${select} WHERE ${where.join(' AND ')} ${pageLimit})`);
+    parts.push(`(${select('meeting_occurrence')} WHERE ${where.join(' AND ')} ${pageLimit})`);
   }
   if (byTime) {
     // Each part is already cut to one page in time order, so this sort sees at most two pages.
