@@ -132,3 +132,55 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; va
   const value = await work();
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
 }
+
+export interface ServiceChild {
+  pid: number;
+  baseUrl: string;
+  /** Resident memory in bytes, read from /proc (Linux). */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+/** The built service as its own process (`node dist/src/main.js`), so its memory is its own. */
+export async function startServiceProcess(
+  databaseUrl: string,
+  nodeArgs: string[] = [],
+): Promise<ServiceChild> {
+  const { spawn } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const main = new URL('../src/main.js', import.meta.url).pathname;
+  const child = spawn(process.execPath, [...nodeArgs, main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'c'.repeat(48),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const match = /"msg":"Meetinghouse is listening"[^\n]*"port":(\d+)/.exec(buffered);
+      if (match?.[1] !== undefined) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
+  });
+  child.stdout.resume();
+  return {
+    pid: child.pid ?? 0,
+    baseUrl: `http://127.0.0.1:${port}`,
+    rss: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -253,20 +253,22 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
     parts.push(`(${select(live)} WHERE ${where.join(' AND ')} ${pageLimit})`);
   }
   if (c.inProgress !== true) {
-    const where =
+    const window =
       c.startingWithinMinutes !== undefined
-        ? [
-            `o.starts_at >= ${now}`,
-            `o.starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)}::int)`,
-          ]
-        : [`o.starts_at > ${now}`, `o.starts_at < ${now} + interval '${LOOKAHEAD_DAYS} days'`];
-    where.push(
+        ? `starts_at >= ${now} AND starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)}::int)`
+        : `starts_at > ${now} AND starts_at < ${now} + interval '${LOOKAHEAD_DAYS} days'`;
+    const where = [
       `NOT EXISTS (SELECT 1 FROM meeting_occurrence e
                    WHERE e.meeting_id = o.meeting_id AND e.ends_at > ${now} AND e.starts_at < o.starts_at)`,
       ...filters,
-    );
+    ];
     if (byTime && keyset !== undefined) where.push(keyset);
-    parts.push(`(${select('meeting_occurrence')} WHERE ${where.join(' AND ')} ${pageLimit})`);
+    // Sorted by time: walk occurrences in start order and stop at a full page. The fence keeps
+    // the planner from first gathering every match of a filter it misjudged as rare.
+    const upcoming = byTime
+      ? `(SELECT * FROM meeting_occurrence WHERE ${window} ORDER BY starts_at OFFSET 0)`
+      : `(SELECT * FROM meeting_occurrence WHERE ${window})`;
+    parts.push(`(${select(upcoming)} WHERE ${where.join(' AND ')} ${pageLimit})`);
   }
   if (byTime) {
     // Each part is already cut to one page in time order, so this sort sees at most two pages.
