@@ -2,9 +2,11 @@
 import { SearchExtensions1795365500000 } from './1795365500000-search-extensions.js';
 import { MeetingDirectory1795366774182 } from './1795366774182-meeting-directory.js';
 import { FacilitatorAccounts1795367081816 } from './1795367081816-facilitator-accounts.js';
+import { Rooms1795368561714 } from './1795368561714-rooms.js';
 
 export const MIGRATIONS = [
   SearchExtensions1795365500000,
   MeetingDirectory1795366774182,
   FacilitatorAccounts1795367081816,
+  Rooms1795368561714,
 ];

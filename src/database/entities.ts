@@ -3,6 +3,11 @@ import { FacilitatorAssignment } from '../facilitators/facilitator-assignment.en
 import { Fellowship } from '../meetings/fellowship.entity.js';
 import { MeetingGroup } from '../meetings/meeting-group.entity.js';
 import { Meeting } from '../meetings/meeting.entity.js';
+import { Participant } from '../participants/participant.entity.js';
+import { MessageReport } from '../rooms/message-report.entity.js';
+import { Message } from '../rooms/message.entity.js';
+import { RoomMember } from '../rooms/room-member.entity.js';
+import { Room } from '../rooms/room.entity.js';
 
 /** Every entity class, registered once for the app, the tests and the migration CLI. */
 export const ENTITIES: (new () => object)[] = [
@@ -11,4 +16,9 @@ export const ENTITIES: (new () => object)[] = [
   Fellowship,
   MeetingGroup,
   Meeting,
+  Participant,
+  Room,
+  RoomMember,
+  Message,
+  MessageReport,
 ];
