@@ -5,6 +5,8 @@ import { DatabaseModule } from './database/database.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MeetingsModule } from './meetings/meetings.module.js';
+import { ParticipantsModule } from './participants/participants.module.js';
+import { RoomsModule } from './rooms/rooms.module.js';
 
 @Module({})
 export class AppModule {
@@ -18,6 +20,8 @@ export class AppModule {
         HealthModule,
         AuthModule,
         MeetingsModule,
+        ParticipantsModule,
+        RoomsModule,
       ],
     };
   }

@@ -3,6 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { DataSource } from 'typeorm';
+import { RoomsIoAdapter } from './rooms/realtime/rooms-io.adapter.js';
 import { ApiExceptionFilter, sendError } from './common/errors/api-exception.filter.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { jsonBody } from './common/http/json-body.middleware.js';
@@ -59,6 +61,10 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
+  const dataSource = app.get(DataSource);
+  app.useWebSocketAdapter(
+    new RoomsIoAdapter(app, config, (dataSource.options as { url: string }).url),
+  );
   await app.init();
   // Nest answers unmatched paths under the API prefix; these catch everything else, after
   // every route, so that no request ever gets Express's HTML error page.

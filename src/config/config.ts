@@ -21,6 +21,21 @@ export interface AppConfig {
   /** Imports may be larger than other requests (by body or fetched from a URL). */
   importMaxBytes: number;
   shutdownTimeoutMs: number;
+  participants: {
+    /** New anonymous identities per client address per minute (memory only, never stored). */
+    issuePerMinute: number;
+    tokenTtlHours: number;
+  };
+  rooms: {
+    openBeforeMinutes: number;
+    closeAfterMinutes: number;
+    maxMembers: number;
+    maxRoomsPerSocket: number;
+    /** Token bucket per member: this many messages at once, refilled at perMinute. */
+    messageBurst: number;
+    messagesPerMinute: number;
+  };
+  attendanceMinMinutes: number;
 }
 
 /**
@@ -176,6 +191,19 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     importMaxBytes: reader.int('IMPORT_MAX_BYTES', 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     shutdownTimeoutMs: reader.int('SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+    participants: {
+      issuePerMinute: reader.int('PARTICIPANT_ISSUE_PER_MINUTE', 10, 1, 1_000_000),
+      tokenTtlHours: reader.int('PARTICIPANT_TOKEN_TTL_HOURS', 72, 1, 24 * 365),
+    },
+    rooms: {
+      openBeforeMinutes: reader.int('ROOM_OPEN_BEFORE_MINUTES', 15, 0, 720),
+      closeAfterMinutes: reader.int('ROOM_CLOSE_AFTER_MINUTES', 15, 0, 720),
+      maxMembers: reader.int('ROOM_MAX_MEMBERS', 1000, 2, 100_000),
+      maxRoomsPerSocket: reader.int('ROOMS_PER_SOCKET', 5, 1, 100),
+      messageBurst: reader.int('MESSAGE_BURST', 5, 1, 1000),
+      messagesPerMinute: reader.int('MESSAGES_PER_MINUTE', 30, 1, 100_000),
+    },
+    attendanceMinMinutes: reader.int('ATTENDANCE_MIN_MINUTES', 45, 1, 1440),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return config;

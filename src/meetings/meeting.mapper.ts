@@ -43,7 +43,7 @@ export function toMeetingResponse(
     groupId: row.group_id,
     url: row.url,
     updated: isoInstant(row.updated_at),
-    roomId: null,
+    roomId: row.room_id,
     nextStart: row.next_start === null ? null : isoInstant(row.next_start),
     nextEnd: row.next_end === null ? null : isoInstant(row.next_end),
     inProgress: row.next_start !== null && row.next_start.getTime() <= now.getTime(),

@@ -58,6 +58,16 @@ describe('loadConfig', () => {
       corsOrigins: ['https://a.example.org', 'https://b.example.org'],
       bodyLimitBytes: 2048,
       importMaxBytes: 5242880,
+      participants: { issuePerMinute: 10, tokenTtlHours: 72 },
+      rooms: {
+        openBeforeMinutes: 15,
+        closeAfterMinutes: 15,
+        maxMembers: 1000,
+        maxRoomsPerSocket: 5,
+        messageBurst: 5,
+        messagesPerMinute: 30,
+      },
+      attendanceMinMinutes: 45,
       shutdownTimeoutMs: 5000,
     });
   });

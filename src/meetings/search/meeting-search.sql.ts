@@ -42,7 +42,8 @@ export const MEETING_COLUMNS = `
   m.location, m.formatted_address, m.address, m.city, m.state, m.postal_code, m.country,
   m.latitude, m.longitude, m.approximate, m.region, m.sub_region,
   m.conference_url, m.conference_url_notes, m.conference_phone, m.conference_phone_notes,
-  m.notes, m.location_notes, m.url, m.source, m.updated_at`;
+  m.notes, m.location_notes, m.url, m.source, m.updated_at,
+  (SELECT r.id FROM room r WHERE r.meeting_id = m.id) AS room_id`;
 
 export interface MeetingRow {
   id: string;
@@ -79,6 +80,7 @@ export interface MeetingRow {
   url: string | null;
   source: string;
   updated_at: Date;
+  room_id: string | null;
   next_start: Date | null;
   next_end: Date | null;
   distance_m: number | null;

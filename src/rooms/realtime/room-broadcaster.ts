@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
+import {
+  channels,
+  type MessageView,
+  type RoomStateView,
+  type ServerEvents,
+} from '../room-events.js';
+
+/**
+ * Emits to rooms, members and facilitators. Through the Postgres adapter every emit reaches
+ * the sockets on all instances. Before the gateway is up (the seed CLI, say) emits go nowhere.
+ */
+@Injectable()
+export class RoomBroadcaster {
+  private namespace: Namespace | undefined;
+
+  attach(namespace: Namespace): void {
+    this.namespace = namespace;
+  }
+
+  private emit<E extends keyof ServerEvents>(
+    channel: string,
+    event: E,
+    payload: ServerEvents[E],
+    exceptSocket?: string,
+  ): void {
+    if (this.namespace === undefined) return;
+    const target =
+      exceptSocket === undefined
+        ? this.namespace.to(channel)
+        : this.namespace.to(channel).except(exceptSocket);
+    target.emit(event, payload);
+  }
+
+  roomState(state: RoomStateView): void {
+    this.emit(channels.room(state.id), 'room:state', state);
+  }
+
+  messageNew(message: MessageView, exceptSocket?: string): void {
+    this.emit(channels.room(message.roomId), 'message:new', message, exceptSocket);
+  }
+
+  presence(payload: ServerEvents['presence']): void {
+    this.emit(channels.room(payload.roomId), 'presence', payload);
+  }
+
+  toMember<E extends keyof ServerEvents>(
+    memberId: string,
+    event: E,
+    payload: ServerEvents[E],
+  ): void {
+    this.emit(channels.member(memberId), event, payload);
+  }
+
+  toFacilitators<E extends keyof ServerEvents>(
+    roomId: string,
+    event: E,
+    payload: ServerEvents[E],
+  ): void {
+    this.emit(channels.facilitators(roomId), event, payload);
+  }
+
+  /** Tells the room it closed and takes every socket, on every instance, out of it. */
+  roomClosed(roomId: string): void {
+    if (this.namespace === undefined) return;
+    this.emit(channels.room(roomId), 'room:closed', { roomId });
+    this.namespace
+      .in(channels.room(roomId))
+      .socketsLeave([channels.room(roomId), channels.facilitators(roomId)]);
+  }
+}

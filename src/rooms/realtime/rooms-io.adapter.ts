@@ -1,0 +1,63 @@
+import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
+import type { Server, ServerOptions } from 'socket.io';
+import type { AppConfig } from '../../config/config.js';
+
+const logger = new Logger('RoomsIoAdapter');
+
+/**
+ * Socket.IO for every instance of the service: broadcasts travel through PostgreSQL
+ * (LISTEN/NOTIFY, via @socket.io/postgres-adapter), so no Redis is needed; WebSocket transport
+ * only, so a load balancer needs no sticky sessions.
+ */
+export class RoomsIoAdapter extends IoAdapter {
+  private pool: pg.Pool | undefined;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+    private readonly databaseUrl: string,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const cors =
+      this.config.corsOrigins === '*'
+        ? { origin: '*' }
+        : this.config.corsOrigins.length > 0
+          ? { origin: this.config.corsOrigins, credentials: true }
+          : undefined;
+    const merged: Partial<ServerOptions> = {
+      ...options,
+      transports: ['websocket'],
+      // The contract's limit: a bigger frame may close that one connection.
+      maxHttpBufferSize: 1_000_000,
+      serveClient: false,
+    };
+    if (cors !== undefined) merged.cors = cors;
+    const server = super.createIOServer(port, merged as ServerOptions);
+    this.pool = new pg.Pool({
+      connectionString: this.databaseUrl,
+      max: 3,
+      application_name: 'meetinghouse-socket.io',
+    });
+    this.pool.on('error', (err) =>
+      logger.warn('socket.io adapter pool error', { error: err.message }),
+    );
+    server.adapter(
+      createAdapter(this.pool, {
+        errorHandler: (err) => logger.warn('socket.io adapter error', { error: err.message }),
+      }),
+    );
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await this.pool?.end().catch(() => undefined);
+    this.pool = undefined;
+  }
+}

@@ -1,0 +1,113 @@
+import type { ErrorCode } from '../common/errors/error-codes.js';
+import type { RedactionKind } from './safety/redaction.js';
+
+/**
+ * The realtime contract of namespace /rooms in one place: every event's payload and ack type
+ * (CONTRACT.md §3). Handlers, tests and docs/realtime.md follow this file.
+ */
+
+export type MemberRole = 'participant' | 'facilitator';
+
+export interface MemberView {
+  memberId: string;
+  handle: string;
+  role: MemberRole;
+  handRaised: boolean;
+  muted: boolean;
+}
+
+export interface MessageView {
+  id: string;
+  roomId: string;
+  seq: number;
+  clientId: string;
+  body: string;
+  author: { memberId: string; handle: string; role: MemberRole };
+  createdAt: string;
+  pinned: boolean;
+}
+
+export interface RoomStateView {
+  id: string;
+  name: string;
+  status: 'scheduled' | 'open' | 'closed';
+  locked: boolean;
+  slowModeSeconds: number;
+  waitingRoom: boolean;
+  pinned: MessageView | null;
+  shareQueue: string[];
+  floor: { memberId: string; endsAt: string } | null;
+}
+
+export type Ack<T> =
+  { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+export interface JoinAck {
+  room: RoomStateView;
+  self: MemberView;
+  members: MemberView[];
+  messages: MessageView[];
+}
+
+/** The sender learns what was taken out of their message (contact details). */
+export type SentMessageAck = MessageView & { redactions: RedactionKind[] };
+
+/** Every event a client may send (others are answered VALIDATION_FAILED). */
+export const CLIENT_EVENT_NAMES: ReadonlySet<string> = new Set([
+  'room:join',
+  'room:leave',
+  'message:send',
+  'room:sync',
+  'message:history',
+  'message:report',
+  'hand:raise',
+  'hand:lower',
+  'typing',
+]);
+
+/** Client → server events with their ack data. */
+export interface ClientEvents {
+  'room:join': JoinAck;
+  'room:leave': Record<string, never>;
+  'message:send': SentMessageAck;
+  'room:sync': { messages: MessageView[]; hasMore: boolean };
+  'message:history': { messages: MessageView[] };
+  'message:report': { reportId: string };
+  'hand:raise': { position: number };
+  'hand:lower': Record<string, never>;
+  typing: never;
+}
+
+export interface SafetyResource {
+  name: string;
+  phone?: string;
+  sms?: string;
+  url: string;
+}
+
+/** Server → client events with their payloads. */
+export interface ServerEvents {
+  'message:new': MessageView;
+  'message:deleted': { roomId: string; messageId: string };
+  presence: { roomId: string; members: MemberView[] };
+  typing: { roomId: string; memberId: string; handle: string };
+  'room:state': RoomStateView;
+  moderation: {
+    roomId: string;
+    action: 'muted' | 'unmuted' | 'kicked' | 'banned' | 'admitted';
+    until?: string;
+    reason?: string;
+  };
+  safety: { roomId: string; resources: SafetyResource[] };
+  'report:new': { reportId: string; roomId: string; messageId: string; reason: string };
+  'room:closed': { roomId: string };
+  /** Ours, beyond the contract: a crisis message, for the room's facilitators only. */
+  'safety:alert': { roomId: string; memberId: string; messageId: string; kinds: string[] };
+}
+
+/** Socket.IO rooms (channels) the service uses. */
+export const channels = {
+  room: (roomId: string) => `room:${roomId}`,
+  member: (memberId: string) => `member:${memberId}`,
+  facilitators: (roomId: string) => `facilitators:${roomId}`,
+};

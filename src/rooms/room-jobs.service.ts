@@ -1,0 +1,81 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { NodeIdentity } from './realtime/node-identity.js';
+import { RoomBroadcaster } from './realtime/room-broadcaster.js';
+import { RoomsRepository } from './rooms.repository.js';
+import { RoomsService } from './rooms.service.js';
+import { RoomSessionsService } from './room-sessions.service.js';
+
+const SCHEDULE_EVERY_MS = 15_000;
+const HEARTBEAT_EVERY_MS = 10_000;
+/** An instance silent for this long is taken for dead and its connections are dropped. */
+const NODE_STALE_SECONDS = 45;
+const PURGE_EVERY_MS = 10 * 60_000;
+
+const logger = new Logger('RoomJobs');
+
+/**
+ * The rooms' clockwork, on every instance: open and close rooms on schedule (one instance at a
+ * time does it, under a transaction lock), heartbeat this instance, drop the connections of
+ * dead ones, and purge messages past their room's retention.
+ */
+@Injectable()
+export class RoomJobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly rooms: RoomsRepository,
+    private readonly roomsService: RoomsService,
+    private readonly sessions: RoomSessionsService,
+    private readonly broadcaster: RoomBroadcaster,
+    private readonly node: NodeIdentity,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.rooms.heartbeat(this.node.id);
+    await this.run('schedule', () => this.roomsService.applySchedule());
+    this.every(SCHEDULE_EVERY_MS, 'schedule', () => this.roomsService.applySchedule());
+    this.every(HEARTBEAT_EVERY_MS, 'heartbeat', () => this.heartbeat());
+    this.every(PURGE_EVERY_MS, 'retention', async () => {
+      await this.purge();
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    // Our sockets are closing with us: let the rooms know now rather than after the timeout.
+    await this.rooms.forgetNode(this.node.id).catch(() => undefined);
+  }
+
+  private every(ms: number, name: string, job: () => Promise<void>): void {
+    const timer = setInterval(() => void this.run(name, job), ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private async run(name: string, job: () => Promise<void>): Promise<void> {
+    try {
+      await job();
+    } catch (err) {
+      logger.warn('room job failed', { job: name, error: (err as Error).message });
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    await this.rooms.heartbeat(this.node.id);
+    for (const roomId of await this.rooms.removeConnectionsOfDeadNodes(NODE_STALE_SECONDS)) {
+      this.broadcaster.presence({ roomId, members: await this.sessions.presentViews(roomId) });
+    }
+  }
+
+  async purge(): Promise<number> {
+    const removed = await this.rooms.purgeExpiredMessages();
+    if (removed > 0) logger.log('messages past retention removed', { count: removed });
+    return removed;
+  }
+}

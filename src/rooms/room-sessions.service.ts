@@ -1,0 +1,394 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error.js';
+import { TokenBuckets } from '../common/rate-limit/token-buckets.js';
+import type { AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { Role } from '../facilitators/account.entity.js';
+import { CONTROL_CHARACTERS } from '../meetings/meeting-record.js';
+import type {
+  HistoryDto,
+  JoinRoomDto,
+  ReportMessageDto,
+  RoomRefDto,
+  SendMessageDto,
+  SyncDto,
+} from './dto/room-event.dto.js';
+import { NodeIdentity } from './realtime/node-identity.js';
+import { RoomBroadcaster } from './realtime/room-broadcaster.js';
+import { channels, type ClientEvents, type MemberRole, type MessageView } from './room-events.js';
+import { toMemberView, toMessageView } from './room.mapper.js';
+import { RoomsRepository, type MemberRow, type RoomRow } from './rooms.repository.js';
+import { RoomsService } from './rooms.service.js';
+import { assessCrisis } from './safety/crisis.js';
+import { crisisResources } from './safety/crisis-resources.js';
+import { redactPersonalInfo } from './safety/redaction.js';
+
+export type SocketIdentity =
+  | { kind: 'participant'; participantId: string }
+  | { kind: 'account'; accountId: string; role: Role };
+
+/** What the sessions need of a socket; the gateway adapts a Socket.IO socket to it. */
+export interface SocketHandle {
+  id: string;
+  identity: SocketIdentity;
+  join(rooms: string[]): void;
+  leave(rooms: string[]): void;
+  emit(
+    event: 'safety',
+    payload: { roomId: string; resources: ReturnType<typeof crisisResources> },
+  ): void;
+  typing(roomId: string, payload: { roomId: string; memberId: string; handle: string }): void;
+}
+
+const JOIN_HISTORY = 50;
+const SYNC_LIMIT = 500;
+const TYPING_EVERY_MS = 1500;
+/** Participants may not pass themselves off as the people who keep the room safe. */
+const RESERVED_HANDLE = /\b(facilitator|moderator|admin|staff|host)\b/i;
+
+function normalizeHandle(raw: string): string {
+  return raw.trim().replace(/\s+/g, ' ');
+}
+
+/** The participant side of a live room: everything a socket does between join and leave. */
+@Injectable()
+export class RoomSessionsService implements OnModuleDestroy {
+  private readonly messageBuckets: TokenBuckets;
+  private readonly lastTyping = new Map<string, number>();
+
+  constructor(
+    private readonly rooms: RoomsRepository,
+    private readonly roomsService: RoomsService,
+    private readonly broadcaster: RoomBroadcaster,
+    private readonly node: NodeIdentity,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.messageBuckets = new TokenBuckets(
+      config.rooms.messageBurst,
+      config.rooms.messagesPerMinute / 60,
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.messageBuckets.close();
+  }
+
+  async join(socket: SocketHandle, dto: JoinRoomDto): Promise<ClientEvents['room:join']> {
+    const handle = normalizeHandle(dto.handle);
+    this.checkHandle(handle, socket.identity);
+    const room = await this.roomsService.require(dto.roomId);
+    const role: MemberRole =
+      socket.identity.kind === 'account' &&
+      (await this.rooms.canModerate(socket.identity.accountId, socket.identity.role, room))
+        ? 'facilitator'
+        : 'participant';
+    if (room.status === 'closed' || (room.status === 'scheduled' && role !== 'facilitator')) {
+      throw new DomainError(
+        'ROOM_CLOSED',
+        room.status === 'closed' ? 'This room is closed' : 'This room has not opened yet',
+      );
+    }
+    const alreadyHere = (await this.rooms.connectionMember(socket.id, room.id)) !== undefined;
+    if (
+      !alreadyHere &&
+      (await this.rooms.socketRoomCount(socket.id)) >= this.config.rooms.maxRoomsPerSocket
+    ) {
+      throw new DomainError(
+        'RATE_LIMITED',
+        `One connection may be in at most ${this.config.rooms.maxRoomsPerSocket} rooms at once`,
+      );
+    }
+
+    const member = await this.rooms.transaction(async (tx) => {
+      await this.rooms.lockRoomForJoin(tx, room.id);
+      const identity =
+        socket.identity.kind === 'participant'
+          ? { participantId: socket.identity.participantId }
+          : { accountId: socket.identity.accountId };
+      const existing = await this.rooms.findMemberByIdentity(tx, room.id, identity);
+      if (await this.rooms.handleTakenByOther(tx, room.id, handle, existing?.id ?? null)) {
+        throw new DomainError('HANDLE_TAKEN', `Someone in this room is already called "${handle}"`);
+      }
+      const returning = existing !== undefined && existing.state === 'active';
+      if (role !== 'facilitator' && !returning) {
+        if (room.locked)
+          throw new DomainError(
+            'ROOM_LOCKED',
+            'This room is locked: no one new can join right now',
+          );
+        if ((await this.rooms.countPresent(tx, room.id)) >= this.config.rooms.maxMembers) {
+          throw new DomainError('ROOM_LOCKED', 'This room is full');
+        }
+      }
+      const state =
+        role === 'participant' && room.waiting_room && !returning ? 'waiting' : 'active';
+      const id = existing?.id ?? randomUUID();
+      if (existing === undefined) {
+        await this.rooms.insertMember(tx, {
+          id,
+          roomId: room.id,
+          participantId:
+            socket.identity.kind === 'participant' ? socket.identity.participantId : null,
+          accountId: socket.identity.kind === 'account' ? socket.identity.accountId : null,
+          handle,
+          role,
+          state,
+        });
+      } else {
+        await this.rooms.updateMember(tx, id, {
+          handle,
+          role,
+          state: existing.state === 'waiting' || state === 'waiting' ? state : 'active',
+        });
+      }
+      await this.rooms.addConnection(tx, {
+        socketId: socket.id,
+        roomId: room.id,
+        memberId: id,
+        nodeId: this.node.id,
+      });
+      return (await this.rooms.findMember(id, tx)) as MemberRow;
+    });
+
+    // The member channel carries private events (admission, moderation, safety) to every
+    // socket of this member, on any instance.
+    socket.join([channels.member(member.id)]);
+    if (member.state === 'waiting') {
+      this.broadcaster.toFacilitators(room.id, 'presence', {
+        roomId: room.id,
+        members: await this.presentViews(room.id),
+      });
+      throw new DomainError('WAITING_FOR_ADMISSION', 'A facilitator will let you in shortly');
+    }
+    socket.join(
+      role === 'facilitator'
+        ? [channels.room(room.id), channels.facilitators(room.id)]
+        : [channels.room(room.id)],
+    );
+    const [state, members, messages] = await Promise.all([
+      this.roomsService.state(room.id),
+      this.presentViews(room.id),
+      this.rooms.messagesBefore(room.id, null, JOIN_HISTORY),
+    ]);
+    this.broadcaster.presence({ roomId: room.id, members });
+    return {
+      room: state,
+      self: toMemberView(member),
+      members,
+      messages: messages.map((m) => toMessageView(m, room.pinned_message_id)),
+    };
+  }
+
+  async leave(socket: SocketHandle, dto: RoomRefDto): Promise<ClientEvents['room:leave']> {
+    const memberId = await this.requireMembership(socket, dto.roomId);
+    socket.leave([
+      channels.room(dto.roomId),
+      channels.facilitators(dto.roomId),
+      channels.member(memberId),
+    ]);
+    await this.dropConnection(socket.id, dto.roomId);
+    return {};
+  }
+
+  /** A socket went away: it leaves every room it was in. */
+  async disconnect(socketId: string): Promise<void> {
+    for (const roomId of await this.rooms.roomsOfSocket(socketId))
+      await this.dropConnection(socketId, roomId);
+  }
+
+  private async dropConnection(socketId: string, roomId: string): Promise<void> {
+    const result = await this.rooms.removeConnection(socketId, roomId);
+    if (result?.memberGone === true) {
+      this.broadcaster.presence({ roomId, members: await this.presentViews(roomId) });
+    }
+  }
+
+  async send(socket: SocketHandle, dto: SendMessageDto): Promise<ClientEvents['message:send']> {
+    const { room, member } = await this.activeMember(socket, dto.roomId);
+    const existing = await this.rooms.findMessageByClientId(room.id, member.id, dto.clientId);
+    if (existing !== undefined)
+      return { ...toMessageView(existing, room.pinned_message_id), redactions: [] };
+    if (room.status !== 'open') throw new DomainError('ROOM_CLOSED', 'This room is not open');
+    const now = new Date();
+    if (member.muted_until !== null && member.muted_until.getTime() > now.getTime()) {
+      throw new DomainError('MUTED', 'A facilitator has muted you for now');
+    }
+    if (
+      member.role !== 'facilitator' &&
+      room.slow_mode_seconds > 0 &&
+      member.last_sent_at !== null
+    ) {
+      const waitMs = member.last_sent_at.getTime() + room.slow_mode_seconds * 1000 - now.getTime();
+      if (waitMs > 0)
+        throw new DomainError(
+          'SLOW_MODE',
+          `Slow mode: you can send again in ${Math.ceil(waitMs / 1000)} s`,
+        );
+    }
+    if (!this.messageBuckets.take(member.id)) {
+      throw new DomainError('RATE_LIMITED', 'You are sending messages too fast; wait a moment');
+    }
+    if (CONTROL_CHARACTERS.test(dto.body))
+      throw new DomainError('VALIDATION_FAILED', 'body must not contain control characters');
+    const redaction = redactPersonalInfo(dto.body);
+    const body = redaction.text.trim();
+    if (body === '') throw new DomainError('VALIDATION_FAILED', 'body must not be empty');
+
+    let stored;
+    try {
+      stored = await this.rooms.transaction(async (tx) => {
+        const row = await this.rooms.insertMessage(tx, {
+          roomId: room.id,
+          memberId: member.id,
+          clientId: dto.clientId,
+          body,
+          handle: member.handle,
+          role: member.role,
+        });
+        await this.rooms.touchLastSent(member.id, now, tx);
+        return row;
+      });
+    } catch (err) {
+      // A retry racing its first attempt: the first one won, answer with it.
+      if (
+        err instanceof QueryFailedError &&
+        (err.driverError as { constraint?: string }).constraint === 'message_client_id_unique'
+      ) {
+        const first = await this.rooms.findMessageByClientId(room.id, member.id, dto.clientId);
+        if (first !== undefined)
+          return { ...toMessageView(first, room.pinned_message_id), redactions: [] };
+      }
+      throw err;
+    }
+    const view: MessageView = toMessageView(stored, room.pinned_message_id);
+    this.broadcaster.messageNew(view, socket.id);
+
+    const crisis = assessCrisis(dto.body);
+    if (crisis.atRisk) {
+      socket.emit('safety', { roomId: room.id, resources: crisisResources(crisis.kinds) });
+      this.broadcaster.toFacilitators(room.id, 'safety:alert', {
+        roomId: room.id,
+        memberId: member.id,
+        messageId: view.id,
+        kinds: crisis.kinds,
+      });
+    }
+    return { ...view, redactions: redaction.redacted };
+  }
+
+  async sync(socket: SocketHandle, dto: SyncDto): Promise<ClientEvents['room:sync']> {
+    const { room } = await this.activeMember(socket, dto.roomId);
+    const rows = await this.rooms.messagesAfter(room.id, dto.afterSeq, SYNC_LIMIT + 1);
+    return {
+      messages: rows.slice(0, SYNC_LIMIT).map((m) => toMessageView(m, room.pinned_message_id)),
+      hasMore: rows.length > SYNC_LIMIT,
+    };
+  }
+
+  async history(socket: SocketHandle, dto: HistoryDto): Promise<ClientEvents['message:history']> {
+    const { room } = await this.activeMember(socket, dto.roomId);
+    const rows = await this.rooms.messagesBefore(room.id, dto.beforeSeq ?? null, dto.limit ?? 50);
+    return { messages: rows.map((m) => toMessageView(m, room.pinned_message_id)) };
+  }
+
+  async report(
+    socket: SocketHandle,
+    dto: ReportMessageDto,
+  ): Promise<ClientEvents['message:report']> {
+    const { room, member } = await this.activeMember(socket, dto.roomId);
+    const message = await this.rooms.findMessage(room.id, dto.messageId);
+    if (message === undefined) throw new DomainError('NOT_FOUND', 'No such message in this room');
+    const reason = redactPersonalInfo(dto.reason.trim()).text;
+    const reportId = await this.rooms.insertReport({
+      roomId: room.id,
+      messageId: message.id,
+      reporterMemberId: member.id,
+      reason,
+    });
+    this.broadcaster.toFacilitators(room.id, 'report:new', {
+      reportId,
+      roomId: room.id,
+      messageId: message.id,
+      reason,
+    });
+    return { reportId };
+  }
+
+  async raiseHand(socket: SocketHandle, dto: RoomRefDto): Promise<ClientEvents['hand:raise']> {
+    const { room, member } = await this.activeMember(socket, dto.roomId);
+    await this.rooms.setHandRaised(member.id, true);
+    const position = await this.rooms.handPosition(room.id, member.id);
+    await this.afterHandChange(room.id);
+    return { position };
+  }
+
+  async lowerHand(socket: SocketHandle, dto: RoomRefDto): Promise<ClientEvents['hand:lower']> {
+    const { room, member } = await this.activeMember(socket, dto.roomId);
+    await this.rooms.setHandRaised(member.id, false);
+    await this.afterHandChange(room.id);
+    return {};
+  }
+
+  private async afterHandChange(roomId: string): Promise<void> {
+    this.broadcaster.presence({ roomId, members: await this.presentViews(roomId) });
+    await this.roomsService.broadcastState(roomId);
+  }
+
+  /** Typing is best effort: throttled, volatile, and silent when not allowed. */
+  async typing(socket: SocketHandle, dto: RoomRefDto): Promise<void> {
+    const memberId = await this.rooms.connectionMember(socket.id, dto.roomId);
+    if (memberId === undefined) return;
+    const last = this.lastTyping.get(memberId) ?? 0;
+    if (Date.now() - last < TYPING_EVERY_MS) return;
+    this.lastTyping.set(memberId, Date.now());
+    if (this.lastTyping.size > 50_000) this.lastTyping.clear();
+    const member = await this.rooms.findMember(memberId);
+    if (member === undefined || member.state !== 'active') return;
+    socket.typing(dto.roomId, { roomId: dto.roomId, memberId, handle: member.handle });
+  }
+
+  private async requireMembership(socket: SocketHandle, roomId: string): Promise<string> {
+    const memberId = await this.rooms.connectionMember(socket.id, roomId);
+    if (memberId === undefined)
+      throw new DomainError('NOT_IN_ROOM', 'Join the room first (room:join)');
+    return memberId;
+  }
+
+  private async activeMember(
+    socket: SocketHandle,
+    roomId: string,
+  ): Promise<{ room: RoomRow; member: MemberRow }> {
+    const memberId = await this.requireMembership(socket, roomId);
+    const [room, member] = await Promise.all([
+      this.rooms.findRoom(roomId),
+      this.rooms.findMember(memberId),
+    ]);
+    if (room === undefined || member === undefined)
+      throw new DomainError('NOT_FOUND', 'No such room');
+    if (member.state === 'waiting')
+      throw new DomainError('WAITING_FOR_ADMISSION', 'A facilitator will let you in shortly');
+    if (member.state !== 'active')
+      throw new DomainError('NOT_IN_ROOM', 'Join the room first (room:join)');
+    return { room, member };
+  }
+
+  async presentViews(roomId: string): Promise<ReturnType<typeof toMemberView>[]> {
+    const now = new Date();
+    return (await this.rooms.presentMembers(roomId)).map((m) => toMemberView(m, now));
+  }
+
+  private checkHandle(handle: string, identity: SocketIdentity): void {
+    const fail = (message: string): never => {
+      throw new DomainError('VALIDATION_FAILED', message, [{ field: 'handle', message }]);
+    };
+    if (handle.length < 1 || handle.length > 24) fail('handle must be 1 to 24 characters');
+    if (CONTROL_CHARACTERS.test(handle)) fail('handle must not contain control characters');
+    // Handles are public within the room: no way to reach the person outside it.
+    if (redactPersonalInfo(handle).count > 0)
+      fail('handle must not contain an email address, phone number, link or social handle');
+    if (identity.kind === 'participant' && RESERVED_HANDLE.test(handle))
+      fail('handle must not suggest you run the room');
+  }
+}

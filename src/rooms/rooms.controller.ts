@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AccountGuard, CurrentAccount } from '../auth/account.guard.js';
+import type { Account } from '../facilitators/account.entity.js';
+import { CreateRoomDto, RoomDto, UpdateRoomDto } from './dto/room-rest.dto.js';
+import { RoomsService } from './rooms.service.js';
+
+@ApiTags('rooms')
+@Controller('rooms')
+export class RoomsController {
+  constructor(private readonly rooms: RoomsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [RoomDto] })
+  list(): Promise<RoomDto[]> {
+    return this.rooms.list();
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: RoomDto })
+  get(@Param('id') id: string): Promise<RoomDto> {
+    return this.rooms.get(id);
+  }
+
+  @Post()
+  @UseGuards(AccountGuard)
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: RoomDto })
+  create(@Body() dto: CreateRoomDto, @CurrentAccount() account: Account): Promise<RoomDto> {
+    return this.rooms.create(dto, account);
+  }
+
+  @Patch(':id')
+  @UseGuards(AccountGuard)
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: RoomDto })
+  update(
+    @Param('id') id: string,
+    @Body() dto: UpdateRoomDto,
+    @CurrentAccount() account: Account,
+  ): Promise<RoomDto> {
+    return this.rooms.update(id, dto, account);
+  }
+}

@@ -1,0 +1,158 @@
+import { UseFilters, UsePipes } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { TokenBuckets } from '../common/rate-limit/token-buckets.js';
+import {
+  HistoryDto,
+  JoinRoomDto,
+  ReportMessageDto,
+  RoomRefDto,
+  SendMessageDto,
+  SyncDto,
+} from './dto/room-event.dto.js';
+import { RoomBroadcaster } from './realtime/room-broadcaster.js';
+import { SocketAuth, type RoomSocketData } from './realtime/socket-auth.js';
+import { errorAck, WsAckExceptionFilter, wsValidationPipe } from './realtime/ws-errors.js';
+import { channels, CLIENT_EVENT_NAMES, type Ack, type ClientEvents } from './room-events.js';
+import { RoomSessionsService, type SocketHandle } from './room-sessions.service.js';
+import { DomainError } from '../common/errors/domain-error.js';
+
+/** Events per socket: a burst of 40, then 20 a second. Beyond that, events are refused. */
+const socketEvents = new TokenBuckets(40, 20);
+
+function ok<T>(data: T): Ack<T> {
+  return { ok: true, data };
+}
+
+function handleOf(socket: Socket): SocketHandle {
+  return {
+    id: socket.id,
+    identity: (socket.data as RoomSocketData).identity,
+    join: (rooms) => void socket.join(rooms),
+    leave: (rooms) => {
+      for (const room of rooms) void socket.leave(room);
+    },
+    emit: (event, payload) => socket.emit(event, payload),
+    typing: (roomId, payload) => socket.to(channels.room(roomId)).volatile.emit('typing', payload),
+  };
+}
+
+/** Namespace /rooms. Thin: each event hands its validated payload to RoomSessionsService. */
+@WebSocketGateway({ namespace: '/rooms' })
+@UseFilters(WsAckExceptionFilter)
+@UsePipes(wsValidationPipe)
+export class RoomsGateway
+  implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket>
+{
+  constructor(
+    private readonly sessions: RoomSessionsService,
+    private readonly auth: SocketAuth,
+    private readonly broadcaster: RoomBroadcaster,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    this.broadcaster.attach(namespace);
+    namespace.use(this.auth.middleware());
+  }
+
+  handleConnection(socket: Socket): void {
+    // A flooding client is cut off at its own socket, before any work is done for it.
+    socket.use((packet, next) => {
+      const ack: unknown = packet.at(-1);
+      const refuse = (error: DomainError): void => {
+        if (typeof ack === 'function') (ack as (reply: Ack<never>) => void)(errorAck(error));
+      };
+      if (!socketEvents.take(socket.id)) {
+        refuse(new DomainError('RATE_LIMITED', 'Too many events; slow down'));
+        return;
+      }
+      if (typeof packet[0] !== 'string' || !CLIENT_EVENT_NAMES.has(packet[0])) {
+        refuse(new DomainError('VALIDATION_FAILED', 'Unknown event'));
+        return;
+      }
+      next();
+    });
+  }
+
+  handleDisconnect(socket: Socket): void {
+    socketEvents.forget(socket.id);
+    void this.sessions.disconnect(socket.id).catch(() => undefined);
+  }
+
+  @SubscribeMessage('room:join')
+  async join(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: JoinRoomDto,
+  ): Promise<Ack<ClientEvents['room:join']>> {
+    return ok(await this.sessions.join(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('room:leave')
+  async leave(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: RoomRefDto,
+  ): Promise<Ack<ClientEvents['room:leave']>> {
+    return ok(await this.sessions.leave(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('message:send')
+  async send(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: SendMessageDto,
+  ): Promise<Ack<ClientEvents['message:send']>> {
+    return ok(await this.sessions.send(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('room:sync')
+  async sync(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: SyncDto,
+  ): Promise<Ack<ClientEvents['room:sync']>> {
+    return ok(await this.sessions.sync(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('message:history')
+  async history(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: HistoryDto,
+  ): Promise<Ack<ClientEvents['message:history']>> {
+    return ok(await this.sessions.history(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('message:report')
+  async report(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: ReportMessageDto,
+  ): Promise<Ack<ClientEvents['message:report']>> {
+    return ok(await this.sessions.report(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('hand:raise')
+  async raiseHand(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: RoomRefDto,
+  ): Promise<Ack<ClientEvents['hand:raise']>> {
+    return ok(await this.sessions.raiseHand(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('hand:lower')
+  async lowerHand(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: RoomRefDto,
+  ): Promise<Ack<ClientEvents['hand:lower']>> {
+    return ok(await this.sessions.lowerHand(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('typing')
+  async typing(@ConnectedSocket() socket: Socket, @MessageBody() dto: RoomRefDto): Promise<void> {
+    await this.sessions.typing(handleOf(socket), dto);
+  }
+}
