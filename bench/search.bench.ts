@@ -128,6 +128,7 @@ async function load(databaseUrl: string, fellowships: Map<string, string>): Prom
 }
 
 async function main(): Promise<void> {
+  quietLogs();
   const db = await benchDatabase();
   const started = Date.now();
   let app: Awaited<ReturnType<typeof benchApp>> | undefined;

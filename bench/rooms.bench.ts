@@ -1,0 +1,310 @@
+/**
+ * npm run bench:rooms — 2,500 connected members: 100 rooms of 20 and one room of 500, each room
+ * sending about one message a second. Measures delivery latency (send → every other member's
+ * message:new) and the server's CPU per delivered message, for Meetinghouse and, in the same run,
+ * for a bare Socket.IO relay (bench/bare-relay.ts) under the same load: the baseline.
+ *
+ * Both servers run as their own processes, so their CPU time is theirs alone (read from /proc).
+ * Options: BENCH_ROOMS_SECONDS (default 60), BENCH_SMALL_ROOMS (100), BENCH_SMALL_SIZE (20),
+ * BENCH_BIG_SIZE (500), DATABASE_URL (use that server instead of an embedded one).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { io, type Socket } from 'socket.io-client';
+import { benchDatabase, fmt, quietLogs, summarize, table } from './support.js';
+
+const SECONDS = Number(process.env.BENCH_ROOMS_SECONDS ?? 60);
+const SMALL_ROOMS = Number(process.env.BENCH_SMALL_ROOMS ?? 100);
+const SMALL_SIZE = Number(process.env.BENCH_SMALL_SIZE ?? 20);
+const BIG_SIZE = Number(process.env.BENCH_BIG_SIZE ?? 500);
+const ADMIN = { email: 'bench@example.org', password: 'bench-admin-password' };
+
+interface Target {
+  name: string;
+  baseUrl: string;
+  pid: number;
+  /** Room ids and a token per member, or none for the bare relay. */
+  rooms: string[];
+  tokens: string[] | undefined;
+  stop(): Promise<void>;
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function startProcess(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [new URL(script, import.meta.url).pathname], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const match = /"msg":"(?:listening|Meetinghouse is listening)"[^\n]*"port":(\d+)/.exec(
+        buffered,
+      );
+      if (match?.[1] !== undefined) {
+        child.stdout?.removeAllListeners('data');
+        child.stdout?.resume();
+        resolve({ child, port: Number(match[1]) });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+}
+
+async function json<T>(res: Response): Promise<T> {
+  if (!res.ok) throw new Error(`${res.url} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function meetinghouse(databaseUrl: string, members: number): Promise<Target> {
+  const { child, port } = await startProcess('../src/main.js', {
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    NODE_ENV: 'production',
+    JWT_SECRET: 'd'.repeat(48),
+    LOG_LEVEL: 'info',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    PARTICIPANT_ISSUE_PER_MINUTE: '1000000',
+    ROOM_MAX_MEMBERS: String(BIG_SIZE + 10),
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const login = await json<{ accessToken: string }>(
+    await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    }),
+  );
+  const rooms: string[] = [];
+  for (let i = 0; i <= SMALL_ROOMS; i++) {
+    const room = await json<{ id: string }>(
+      await fetch(`${baseUrl}/api/v1/rooms`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${login.accessToken}`,
+        },
+        body: JSON.stringify({
+          name: i === SMALL_ROOMS ? 'Big room' : `Room ${i + 1}`,
+          opensAt: new Date(Date.now() - 60_000).toISOString(),
+        }),
+      }),
+    );
+    rooms.push(room.id);
+  }
+  const tokens: string[] = [];
+  for (let i = 0; i < members; i++) {
+    tokens.push(
+      (
+        await json<{ token: string }>(
+          await fetch(`${baseUrl}/api/v1/participants`, { method: 'POST' }),
+        )
+      ).token,
+    );
+  }
+  return {
+    name: 'Meetinghouse',
+    baseUrl,
+    pid: child.pid ?? 0,
+    rooms,
+    tokens,
+    stop: stopper(child),
+  };
+}
+
+async function bareRelay(): Promise<Target> {
+  const { child, port } = await startProcess('./bare-relay.js', {});
+  const rooms = Array.from({ length: SMALL_ROOMS + 1 }, () => randomUUID());
+  return {
+    name: 'bare Socket.IO relay',
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    rooms,
+    tokens: undefined,
+    stop: stopper(child),
+  };
+}
+
+interface RunResult {
+  latencies: number[];
+  delivered: number;
+  sent: number;
+  failedSends: number;
+  cpuSeconds: number;
+}
+
+async function run(target: Target): Promise<RunResult> {
+  // Member i of room r: rooms 0..SMALL_ROOMS-1 have SMALL_SIZE members, the last one BIG_SIZE.
+  const layout: { roomId: string; size: number }[] = target.rooms.map((roomId, i) => ({
+    roomId,
+    size: i === SMALL_ROOMS ? BIG_SIZE : SMALL_SIZE,
+  }));
+  const sockets: { socket: Socket; roomId: string }[] = [];
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let delivered = 0;
+  let measuring = false;
+  let tokenIndex = 0;
+  for (const { roomId, size } of layout) {
+    const batch: Promise<void>[] = [];
+    for (let m = 0; m < size; m++) {
+      const token = target.tokens?.[tokenIndex++];
+      const socket = io(`${target.baseUrl}/rooms`, {
+        transports: ['websocket'],
+        auth: token === undefined ? {} : { token },
+        reconnection: false,
+        forceNew: true,
+      });
+      socket.on('message:new', (message: { clientId: string }) => {
+        const started = sentAt.get(message.clientId);
+        if (started === undefined || !measuring) return;
+        latencies.push(performance.now() - started);
+        delivered++;
+      });
+      sockets.push({ socket, roomId });
+      const handle = `m${m}-${roomId.slice(0, 4)}`;
+      batch.push(
+        new Promise<void>((resolve, reject) => {
+          socket.once('connect_error', reject);
+          socket.once('connect', () => {
+            socket
+              .timeout(30_000)
+              .emit(
+                'room:join',
+                { roomId, handle },
+                (err: unknown, reply: { ok: boolean; error?: unknown }) => {
+                  if (err !== null || !reply.ok)
+                    reject(new Error(`join failed: ${JSON.stringify(err ?? reply.error)}`));
+                  else resolve();
+                },
+              );
+          });
+        }),
+      );
+    }
+    await Promise.all(batch);
+  }
+
+  const byRoom = new Map<string, Socket[]>();
+  for (const { socket, roomId } of sockets)
+    byRoom.set(roomId, [...(byRoom.get(roomId) ?? []), socket]);
+  let sent = 0;
+  let failedSends = 0;
+  const cpuStart = cpuSeconds(target.pid);
+  measuring = true;
+  // Each room sends about once a second, staggered so the load is even.
+  const timers = [...byRoom.entries()].map(([roomId, members], i) =>
+    setTimeout(
+      () => {
+        const tick = (): void => {
+          const sender = members[Math.floor(Math.random() * members.length)] as Socket;
+          const clientId = randomUUID();
+          sentAt.set(clientId, performance.now());
+          sent++;
+          sender
+            .timeout(10_000)
+            .emit(
+              'message:send',
+              { roomId, clientId, body: 'Thanks for sharing, glad to be here today.' },
+              (err: unknown, reply: { ok: boolean }) => {
+                if (err !== null || !reply.ok) failedSends++;
+              },
+            );
+        };
+        tick();
+        timers.push(setInterval(tick, 1000));
+      },
+      (i * 1000) / byRoom.size,
+    ),
+  ) as NodeJS.Timeout[];
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  for (const timer of timers) {
+    clearTimeout(timer);
+    clearInterval(timer);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  measuring = false;
+  const cpu = cpuSeconds(target.pid) - cpuStart;
+  for (const { socket } of sockets) socket.disconnect();
+  return { latencies, delivered, sent, failedSends, cpuSeconds: cpu };
+}
+
+async function main(): Promise<void> {
+  quietLogs();
+  const members = SMALL_ROOMS * SMALL_SIZE + BIG_SIZE;
+  const db = await benchDatabase();
+  const rows: (string | number)[][] = [];
+  const results: { name: string; result: RunResult }[] = [];
+  try {
+    for (const make of [() => bareRelay(), () => meetinghouse(db.url, members)]) {
+      const target = await make();
+      try {
+        const result = await run(target);
+        results.push({ name: target.name, result });
+      } finally {
+        await target.stop();
+      }
+    }
+  } finally {
+    await db.close();
+  }
+  const baseline = results[0]?.result;
+  for (const { name, result } of results) {
+    const s = summarize(result.latencies);
+    const cpuPerMessage = (result.cpuSeconds * 1e6) / Math.max(1, result.delivered);
+    const baselineCpu =
+      baseline === undefined ? NaN : (baseline.cpuSeconds * 1e6) / Math.max(1, baseline.delivered);
+    rows.push([
+      name,
+      result.sent,
+      result.failedSends,
+      result.delivered,
+      fmt(s.p50),
+      fmt(s.p99),
+      cpuPerMessage.toFixed(1),
+      (cpuPerMessage / baselineCpu).toFixed(2),
+    ]);
+  }
+  process.stdout.write(
+    `\n## Rooms benchmark (${new Date().toISOString().slice(0, 10)})\n\n` +
+      `${members} members (${SMALL_ROOMS} rooms of ${SMALL_SIZE} and one of ${BIG_SIZE}), each room sending about one message a second for ${SECONDS} s; ` +
+      `clients in one process, each server in its own; Node ${process.version}, ${cpus().length} CPUs; database: ${process.env.DATABASE_URL === undefined ? 'embedded PostgreSQL' : 'DATABASE_URL'}.\n\n` +
+      table(
+        [
+          'server',
+          'sent',
+          'failed',
+          'deliveries',
+          'latency p50 ms',
+          'latency p99 ms',
+          'server CPU µs / delivery',
+          'CPU vs relay',
+        ],
+        rows,
+      ) +
+      '\n',
+  );
+  process.exit(0);
+}
+
+await main();
