@@ -19,6 +19,7 @@ import {
   benchApp,
   benchDatabase,
   fmt,
+  quietLogs,
   startServiceProcess,
   summarize,
   table,
