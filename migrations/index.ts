@@ -3,10 +3,12 @@ import { SearchExtensions1795365500000 } from './1795365500000-search-extensions
 import { MeetingDirectory1795366774182 } from './1795366774182-meeting-directory.js';
 import { FacilitatorAccounts1795367081816 } from './1795367081816-facilitator-accounts.js';
 import { Rooms1795368561714 } from './1795368561714-rooms.js';
+import { Moderation1795369656997 } from './1795369656997-moderation.js';
 
 export const MIGRATIONS = [
   SearchExtensions1795365500000,
   MeetingDirectory1795366774182,
   FacilitatorAccounts1795367081816,
   Rooms1795368561714,
+  Moderation1795369656997,
 ];

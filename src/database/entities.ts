@@ -3,6 +3,9 @@ import { FacilitatorAssignment } from '../facilitators/facilitator-assignment.en
 import { Fellowship } from '../meetings/fellowship.entity.js';
 import { MeetingGroup } from '../meetings/meeting-group.entity.js';
 import { Meeting } from '../meetings/meeting.entity.js';
+import { SigningKey } from '../attendance/signing-key.entity.js';
+import { AuditEntry } from '../moderation/audit-entry.entity.js';
+import { Ban } from '../moderation/ban.entity.js';
 import { Participant } from '../participants/participant.entity.js';
 import { MessageReport } from '../rooms/message-report.entity.js';
 import { Message } from '../rooms/message.entity.js';
@@ -21,4 +24,7 @@ export const ENTITIES: (new () => object)[] = [
   RoomMember,
   Message,
   MessageReport,
+  Ban,
+  AuditEntry,
+  SigningKey,
 ];

@@ -81,4 +81,8 @@ export class RoomMember {
 
   @Column({ type: 'timestamptz', nullable: true })
   lastSentAt!: Date | null;
+
+  /** When the member's last connection dropped: a raised hand keeps its place for a while. */
+  @Column({ type: 'timestamptz', nullable: true })
+  awaySince!: Date | null;
 }

@@ -85,6 +85,13 @@ export class Room {
   @Column({ type: 'timestamptz', nullable: true })
   closedAt!: Date | null;
 
+  /** Who has the floor in the share queue, and until when. */
+  @Column({ type: 'uuid', nullable: true })
+  floorMemberId!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  floorEndsAt!: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 
