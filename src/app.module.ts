@@ -6,7 +6,11 @@ import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MeetingsModule } from './meetings/meetings.module.js';
 import { ParticipantsModule } from './participants/participants.module.js';
+import { RealtimeModule } from './rooms/realtime.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
+import { AttendanceModule } from './attendance/attendance.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
+import { FacilitatorAdminModule } from './facilitators/facilitator-admin.module.js';
 
 @Module({})
 export class AppModule {
@@ -22,6 +26,10 @@ export class AppModule {
         MeetingsModule,
         ParticipantsModule,
         RoomsModule,
+        ModerationModule,
+        AttendanceModule,
+        FacilitatorAdminModule,
+        RealtimeModule,
       ],
     };
   }

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { TokenBuckets } from '../common/rate-limit/token-buckets.js';
 import { DomainError } from '../common/errors/domain-error.js';
 import type { Account } from '../facilitators/account.entity.js';
 import { AccountsService } from '../facilitators/accounts.service.js';
@@ -15,20 +16,48 @@ export function toAccountSummary(account: Account): AccountSummaryDto {
 }
 
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleDestroy {
+  /** Per account: 5 tries, then one a minute. Per client address: 20, then 10 a minute. */
+  private readonly perAccount = new TokenBuckets(5, 1 / 60);
+  private readonly perAddress = new TokenBuckets(20, 10 / 60);
+
   constructor(
     private readonly accounts: AccountsService,
     private readonly tokens: AccessTokensService,
   ) {}
 
-  async login(dto: LoginDto): Promise<LoginResponseDto> {
+  onModuleDestroy(): void {
+    this.perAccount.close();
+    this.perAddress.close();
+  }
+
+  /**
+   * Guessing is throttled per account and per client address (held in memory only). Only
+   * failures count, and a success clears the account's count: a typo or two costs nothing.
+   */
+  async login(dto: LoginDto, clientAddress: string): Promise<LoginResponseDto> {
+    const accountKey = dto.email.trim().toLowerCase();
+    const wait = Math.max(
+      this.perAddress.waitMs(clientAddress),
+      this.perAccount.waitMs(accountKey),
+    );
+    if (wait > 0) {
+      throw new DomainError(
+        'RATE_LIMITED',
+        `Too many sign-in attempts; try again in ${Math.ceil(wait / 1000)} s`,
+      );
+    }
     const account = await this.accounts.verifyCredentials(dto.email, dto.password);
-    // One message for every failure: it must not reveal whether the address has an account.
-    if (account === undefined)
+    if (account === undefined) {
+      this.perAddress.take(clientAddress);
+      this.perAccount.take(accountKey);
+      // One message for every failure: it must not reveal whether the address has an account.
       throw new DomainError(
         'UNAUTHORIZED',
         'Email or password is wrong, or the account is disabled',
       );
+    }
+    this.perAccount.forget(accountKey);
     return {
       accessToken: await this.tokens.issue(account.id),
       expiresIn: ACCESS_TOKEN_TTL_SECONDS,

@@ -36,6 +36,10 @@ export interface AppConfig {
     messagesPerMinute: number;
   };
   attendanceMinMinutes: number;
+  /** Ed25519 private key (PKCS#8 PEM) for attendance certificates; generated and stored when unset. */
+  attendanceSigningKey: string | undefined;
+  /** The public base URL (e.g. https://meetings.example.org), for links the service hands out. */
+  publicUrl: string | undefined;
 }
 
 /**
@@ -165,6 +169,33 @@ function parseAdmin(reader: EnvReader): AppConfig['admin'] {
   return { email: email.toLowerCase(), password };
 }
 
+function parseSigningKey(reader: EnvReader): string | undefined {
+  const value = reader.raw('ATTENDANCE_SIGNING_KEY');
+  if (value === undefined) return undefined;
+  const pem = value.includes('BEGIN') ? value.replace(/\\n/g, '\n') : undefined;
+  if (pem === undefined || !/-----BEGIN PRIVATE KEY-----/.test(pem)) {
+    reader.problems.push(
+      'ATTENDANCE_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM form',
+    );
+    return undefined;
+  }
+  return pem;
+}
+
+function parsePublicUrl(reader: EnvReader): string | undefined {
+  const value = reader.raw('PUBLIC_URL');
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:')
+      return url.toString().replace(/\/$/, '');
+  } catch {
+    // reported below
+  }
+  reader.problems.push(`PUBLIC_URL must be an http(s) URL (got "${value}")`);
+  return undefined;
+}
+
 /**
  * The one place that reads the environment. Throws ConfigError naming every bad variable;
  * secrets are never echoed back in the message.
@@ -204,6 +235,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
       messagesPerMinute: reader.int('MESSAGES_PER_MINUTE', 30, 1, 100_000),
     },
     attendanceMinMinutes: reader.int('ATTENDANCE_MIN_MINUTES', 45, 1, 1440),
+    attendanceSigningKey: parseSigningKey(reader),
+    publicUrl: parsePublicUrl(reader),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return config;

@@ -63,6 +63,18 @@ export const CLIENT_EVENT_NAMES: ReadonlySet<string> = new Set([
   'hand:raise',
   'hand:lower',
   'typing',
+  'attendance:certificate',
+  'mod:mute',
+  'mod:unmute',
+  'mod:kick',
+  'mod:ban',
+  'mod:delete',
+  'mod:pin',
+  'mod:admit',
+  'room:update',
+  'share:next',
+  'share:end',
+  'room:close',
 ]);
 
 /** Client → server events with their ack data. */
@@ -76,6 +88,25 @@ export interface ClientEvents {
   'hand:raise': { position: number };
   'hand:lower': Record<string, never>;
   typing: never;
+  'attendance:certificate': {
+    code: string;
+    verifyUrl: string;
+    meetingName: string;
+    fellowship: string | null;
+    startedAt: string;
+    minutesPresent: number;
+  };
+  'mod:mute': Record<string, never>;
+  'mod:unmute': Record<string, never>;
+  'mod:kick': Record<string, never>;
+  'mod:ban': Record<string, never>;
+  'mod:delete': Record<string, never>;
+  'mod:pin': RoomStateView;
+  'mod:admit': Record<string, never>;
+  'room:update': RoomStateView;
+  'share:next': RoomStateView;
+  'share:end': RoomStateView;
+  'room:close': Record<string, never>;
 }
 
 export interface SafetyResource {
@@ -110,4 +141,5 @@ export const channels = {
   room: (roomId: string) => `room:${roomId}`,
   member: (memberId: string) => `member:${memberId}`,
   facilitators: (roomId: string) => `facilitators:${roomId}`,
+  account: (accountId: string) => `account:${accountId}`,
 };

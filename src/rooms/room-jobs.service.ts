@@ -15,6 +15,8 @@ const HEARTBEAT_EVERY_MS = 10_000;
 /** An instance silent for this long is taken for dead and its connections are dropped. */
 const NODE_STALE_SECONDS = 45;
 const PURGE_EVERY_MS = 10 * 60_000;
+/** A member who drops keeps a raised hand's place in the queue this long. */
+const HAND_GRACE_SECONDS = 120;
 
 const logger = new Logger('RoomJobs');
 
@@ -39,6 +41,7 @@ export class RoomJobsService implements OnApplicationBootstrap, OnApplicationShu
     await this.rooms.heartbeat(this.node.id);
     await this.run('schedule', () => this.roomsService.applySchedule());
     this.every(SCHEDULE_EVERY_MS, 'schedule', () => this.roomsService.applySchedule());
+    this.every(SCHEDULE_EVERY_MS, 'share queue', () => this.tidyShareQueues());
     this.every(HEARTBEAT_EVERY_MS, 'heartbeat', () => this.heartbeat());
     this.every(PURGE_EVERY_MS, 'retention', async () => {
       await this.purge();
@@ -71,6 +74,15 @@ export class RoomJobsService implements OnApplicationBootstrap, OnApplicationShu
     for (const roomId of await this.rooms.removeConnectionsOfDeadNodes(NODE_STALE_SECONDS)) {
       this.broadcaster.presence({ roomId, members: await this.sessions.presentViews(roomId) });
     }
+  }
+
+  /** Expired share floors clear, and hands of members gone longer than two minutes come down. */
+  private async tidyShareQueues(): Promise<void> {
+    const rooms = new Set([
+      ...(await this.rooms.clearExpiredFloors()),
+      ...(await this.rooms.dropStaleHands(HAND_GRACE_SECONDS)),
+    ]);
+    for (const roomId of rooms) await this.roomsService.broadcastState(roomId);
   }
 
   async purge(): Promise<number> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
+import { isoInstant } from '../common/instants.js';
 import { TokenBuckets } from '../common/rate-limit/token-buckets.js';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -89,6 +90,21 @@ export class RoomSessionsService implements OnModuleDestroy {
         'ROOM_CLOSED',
         room.status === 'closed' ? 'This room is closed' : 'This room has not opened yet',
       );
+    }
+    if (socket.identity.kind === 'participant') {
+      const ban = await this.rooms.activeBan(
+        socket.identity.participantId,
+        room.id,
+        room.meeting_group_id,
+      );
+      if (ban !== undefined) {
+        throw new DomainError(
+          'BANNED',
+          ban.expires_at === null
+            ? 'You are banned from this room'
+            : `You are banned from this room until ${isoInstant(ban.expires_at)}`,
+        );
+      }
     }
     const alreadyHere = (await this.rooms.connectionMember(socket.id, room.id)) !== undefined;
     if (

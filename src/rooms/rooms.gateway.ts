@@ -24,6 +24,18 @@ import { errorAck, WsAckExceptionFilter, wsValidationPipe } from './realtime/ws-
 import { channels, CLIENT_EVENT_NAMES, type Ack, type ClientEvents } from './room-events.js';
 import { RoomSessionsService, type SocketHandle } from './room-sessions.service.js';
 import { DomainError } from '../common/errors/domain-error.js';
+import { CertificateRequestDto } from '../attendance/dto/attendance.dto.js';
+import { AttendanceService } from '../attendance/attendance.service.js';
+import {
+  AdmitDto,
+  BanDto,
+  MemberActionDto,
+  MessageActionDto,
+  MuteDto,
+  PinDto,
+  RoomUpdateDto,
+} from '../moderation/dto/moderation-event.dto.js';
+import { ModerationService } from '../moderation/moderation.service.js';
 
 /** Events per socket: a burst of 40, then 20 a second. Beyond that, events are refused. */
 const socketEvents = new TokenBuckets(40, 20);
@@ -56,6 +68,8 @@ export class RoomsGateway
     private readonly sessions: RoomSessionsService,
     private readonly auth: SocketAuth,
     private readonly broadcaster: RoomBroadcaster,
+    private readonly moderation: ModerationService,
+    private readonly attendance: AttendanceService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -64,6 +78,9 @@ export class RoomsGateway
   }
 
   handleConnection(socket: Socket): void {
+    const identity = (socket.data as RoomSocketData).identity;
+    // So that disabling an account can end its sockets on every instance.
+    if (identity.kind === 'account') void socket.join(channels.account(identity.accountId));
     // A flooding client is cut off at its own socket, before any work is done for it.
     socket.use((packet, next) => {
       const ack: unknown = packet.at(-1);
@@ -154,5 +171,101 @@ export class RoomsGateway
   @SubscribeMessage('typing')
   async typing(@ConnectedSocket() socket: Socket, @MessageBody() dto: RoomRefDto): Promise<void> {
     await this.sessions.typing(handleOf(socket), dto);
+  }
+
+  @SubscribeMessage('attendance:certificate')
+  async certificate(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: CertificateRequestDto,
+  ): Promise<Ack<ClientEvents['attendance:certificate']>> {
+    return ok(await this.attendance.certificate(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('mod:mute')
+  async mute(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: MuteDto,
+  ): Promise<Ack<ClientEvents['mod:mute']>> {
+    return ok(await this.moderation.mute(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('mod:unmute')
+  async unmute(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: MemberActionDto,
+  ): Promise<Ack<ClientEvents['mod:unmute']>> {
+    return ok(await this.moderation.unmute(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('mod:kick')
+  async kick(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: MemberActionDto,
+  ): Promise<Ack<ClientEvents['mod:kick']>> {
+    return ok(await this.moderation.kick(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('mod:ban')
+  async ban(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: BanDto,
+  ): Promise<Ack<ClientEvents['mod:ban']>> {
+    return ok(await this.moderation.ban(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('mod:delete')
+  async deleteMessage(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: MessageActionDto,
+  ): Promise<Ack<ClientEvents['mod:delete']>> {
+    return ok(await this.moderation.deleteMessage(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('mod:pin')
+  async pin(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: PinDto,
+  ): Promise<Ack<ClientEvents['mod:pin']>> {
+    return ok(await this.moderation.pin(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('mod:admit')
+  async admit(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: AdmitDto,
+  ): Promise<Ack<ClientEvents['mod:admit']>> {
+    return ok(await this.moderation.admit(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('room:update')
+  async updateRoom(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: RoomUpdateDto,
+  ): Promise<Ack<ClientEvents['room:update']>> {
+    return ok(await this.moderation.updateRoom(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('share:next')
+  async shareNext(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: RoomRefDto,
+  ): Promise<Ack<ClientEvents['share:next']>> {
+    return ok(await this.moderation.shareNext(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('share:end')
+  async shareEnd(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: RoomRefDto,
+  ): Promise<Ack<ClientEvents['share:end']>> {
+    return ok(await this.moderation.shareEnd(handleOf(socket), dto));
+  }
+
+  @SubscribeMessage('room:close')
+  async closeRoom(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: RoomRefDto,
+  ): Promise<Ack<ClientEvents['room:close']>> {
+    return ok(await this.moderation.closeRoom(handleOf(socket), dto));
   }
 }

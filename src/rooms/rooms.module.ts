@@ -7,7 +7,6 @@ import { SocketAuth } from './realtime/socket-auth.js';
 import { RoomJobsService } from './room-jobs.service.js';
 import { RoomSessionsService } from './room-sessions.service.js';
 import { RoomsController } from './rooms.controller.js';
-import { RoomsGateway } from './rooms.gateway.js';
 import { RoomsRepository } from './rooms.repository.js';
 import { RoomsService } from './rooms.service.js';
 
@@ -22,8 +21,7 @@ import { RoomsService } from './rooms.service.js';
     NodeIdentity,
     SocketAuth,
     RoomJobsService,
-    RoomsGateway,
   ],
-  exports: [RoomsService, RoomsRepository, RoomBroadcaster, RoomSessionsService],
+  exports: [RoomsService, RoomsRepository, RoomBroadcaster, RoomSessionsService, SocketAuth],
 })
 export class RoomsModule {}

@@ -21,6 +21,8 @@ export interface RoomRow {
   share_seconds: number;
   retention_days: number;
   pinned_message_id: string | null;
+  floor_member_id: string | null;
+  floor_ends_at: Date | null;
   member_count: number;
 }
 
@@ -52,7 +54,7 @@ export interface MessageRow {
 const ROOM_COLUMNS = `
   r.id, r.name, r.meeting_id, mt.slug AS meeting_slug, mt.group_id AS meeting_group_id, r.status,
   r.opens_at, r.closes_at, r.override_status, r.override_until, r.locked, r.waiting_room,
-  r.slow_mode_seconds, r.share_seconds, r.retention_days, r.pinned_message_id,
+  r.slow_mode_seconds, r.share_seconds, r.retention_days, r.pinned_message_id, r.floor_member_id, r.floor_ends_at,
   (SELECT count(DISTINCT c.member_id)::int FROM room_connection c WHERE c.room_id = r.id) AS member_count`;
 const MESSAGE_COLUMNS = `id, room_id, seq, client_id, body, member_id, author_handle, author_role, created_at`;
 
@@ -300,6 +302,147 @@ export class RoomsRepository {
     await q.query(`UPDATE room_member SET last_sent_at = $2 WHERE id = $1`, [memberId, at]);
   }
 
+  // ---- moderation ----
+
+  /** The ban that keeps this participant out of the room (or its group), if any. */
+  async activeBan(
+    participantId: string,
+    roomId: string,
+    groupId: string | null,
+  ): Promise<{ expires_at: Date | null } | undefined> {
+    const rows = await this.dataSource.query<{ expires_at: Date | null }[]>(
+      `SELECT expires_at FROM ban
+       WHERE participant_id = $1 AND (room_id = $2 OR ($3::uuid IS NOT NULL AND group_id = $3::uuid))
+         AND (expires_at IS NULL OR expires_at > now())
+       ORDER BY expires_at DESC NULLS FIRST LIMIT 1`,
+      [participantId, roomId, groupId],
+    );
+    return rows[0];
+  }
+
+  async setMuted(memberId: string, until: Date | 'infinity' | null): Promise<void> {
+    await this.dataSource.query(`UPDATE room_member SET muted_until = $2 WHERE id = $1`, [
+      memberId,
+      until,
+    ]);
+  }
+
+  async setMemberState(memberId: string, state: MemberRow['state']): Promise<void> {
+    await this.dataSource.query(`UPDATE room_member SET state = $2 WHERE id = $1`, [
+      memberId,
+      state,
+    ]);
+  }
+
+  /** Ends every connection of a member to a room (kick, ban), crediting the time present. */
+  async endMemberConnections(roomId: string, memberId: string): Promise<void> {
+    await this.dataSource.query(
+      `WITH gone AS (DELETE FROM room_connection WHERE room_id = $1 AND member_id = $2 RETURNING connected_at)
+       UPDATE room_member SET present_seconds = present_seconds
+           + coalesce((SELECT greatest(0, extract(epoch FROM now() - min(connected_at)))::int FROM gone), 0),
+         away_since = now(), hand_raised_at = NULL
+       WHERE id = $2`,
+      [roomId, memberId],
+    );
+  }
+
+  /** Gone for everyone: the body is erased, the row stays so seq numbering is untouched. */
+  async deleteMessage(roomId: string, messageId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `WITH gone AS (UPDATE message SET deleted_at = now(), body = '' WHERE room_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING id)
+       SELECT id FROM gone`,
+      [roomId, messageId],
+    );
+    return rows.length > 0;
+  }
+
+  async setFloor(roomId: string, memberId: string | null, endsAt: Date | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE room SET floor_member_id = $2, floor_ends_at = $3, updated_at = now() WHERE id = $1`,
+      [roomId, memberId, endsAt],
+    );
+  }
+
+  /** Rooms whose share time ran out: their floor is cleared; returns them. */
+  async clearExpiredFloors(): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `WITH done AS (UPDATE room SET floor_member_id = NULL, floor_ends_at = NULL
+                     WHERE floor_ends_at IS NOT NULL AND floor_ends_at <= now() RETURNING id)
+       SELECT id FROM done`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Members away longer than the grace period lose their place in the queue; returns rooms. */
+  async dropStaleHands(graceSeconds: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ room_id: string }[]>(
+      `WITH dropped AS (
+         UPDATE room_member m SET hand_raised_at = NULL
+         WHERE m.hand_raised_at IS NOT NULL AND m.away_since IS NOT NULL
+           AND m.away_since < now() - make_interval(secs => $1)
+           AND NOT EXISTS (SELECT 1 FROM room_connection c WHERE c.member_id = m.id)
+         RETURNING m.room_id)
+       SELECT DISTINCT room_id FROM dropped`,
+      [graceSeconds],
+    );
+    return rows.map((r) => r.room_id);
+  }
+
+  async waitingMembers(roomId: string): Promise<MemberRow[]> {
+    return this.dataSource.query<MemberRow[]>(
+      `SELECT m.* FROM room_member m WHERE m.room_id = $1 AND m.state = 'waiting'
+         AND EXISTS (SELECT 1 FROM room_connection c WHERE c.member_id = m.id)
+       ORDER BY m.joined_at, m.id`,
+      [roomId],
+    );
+  }
+
+  /** Seconds present so far: earlier connections plus the current one(s). */
+  async secondsPresent(memberId: string): Promise<number> {
+    const rows = await this.dataSource.query<{ s: number }[]>(
+      `SELECT (m.present_seconds + coalesce((SELECT extract(epoch FROM now() - min(c.connected_at))
+                                              FROM room_connection c WHERE c.member_id = m.id), 0))::int AS s
+       FROM room_member m WHERE m.id = $1`,
+      [memberId],
+    );
+    return rows[0]?.s ?? 0;
+  }
+
+  /**
+   * What an attendance certificate names: the meeting (or the room), its fellowship, and when
+   * this sitting began (the current occurrence, or the room's opening).
+   */
+  async attendanceFacts(
+    roomId: string,
+    memberId: string,
+  ): Promise<
+    { meeting_name: string; fellowship_name: string | null; started_at: Date } | undefined
+  > {
+    const rows = await this.dataSource.query<
+      { meeting_name: string; fellowship_name: string | null; started_at: Date }[]
+    >(
+      `SELECT coalesce(mt.name, r.name) AS meeting_name, f.name AS fellowship_name,
+              coalesce(
+                (SELECT o.starts_at FROM meeting_occurrence o
+                 WHERE o.meeting_id = r.meeting_id AND o.starts_at <= now() + interval '1 hour'
+                 ORDER BY o.starts_at DESC LIMIT 1),
+                r.opens_at,
+                (SELECT min(c.connected_at) FROM room_connection c WHERE c.member_id = $2),
+                now()) AS started_at
+       FROM room r LEFT JOIN meeting mt ON mt.id = r.meeting_id LEFT JOIN fellowship f ON f.id = mt.fellowship_id
+       WHERE r.id = $1`,
+      [roomId, memberId],
+    );
+    return rows[0];
+  }
+
+  /** A room that opens starts a new sitting: time present counts from zero again. */
+  async resetPresence(roomId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE room_member SET present_seconds = 0 WHERE room_id = $1`, [
+      roomId,
+    ]);
+  }
+
   // ---- connections ----
 
   async addConnection(
@@ -311,6 +454,7 @@ export class RoomsRepository {
        ON CONFLICT (socket_id, room_id) DO UPDATE SET member_id = EXCLUDED.member_id`,
       [c.socketId, c.roomId, c.memberId, c.nodeId],
     );
+    await q.query(`UPDATE room_member SET away_since = NULL WHERE id = $1`, [c.memberId]);
   }
 
   /**
@@ -334,9 +478,10 @@ export class RoomsRepository {
         [row.member_id],
       );
       await tx.query(
-        `UPDATE room_member SET present_seconds = present_seconds + greatest(0, extract(epoch FROM now() - $2::timestamptz))::int
+        `UPDATE room_member SET present_seconds = present_seconds + greatest(0, extract(epoch FROM now() - $2::timestamptz))::int,
+                                away_since = CASE WHEN $3 THEN now() ELSE away_since END
          WHERE id = $1`,
-        [row.member_id, row.connected_at],
+        [row.member_id, row.connected_at, remaining.length === 0],
       );
       return { memberId: row.member_id, memberGone: remaining.length === 0 };
     });

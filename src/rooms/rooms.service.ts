@@ -135,6 +135,12 @@ export class RoomsService {
     return { override_status: status, override_until: until };
   }
 
+  /** Closed by a facilitator: everyone leaves, and it stays closed until its next opening. */
+  async closeByHand(room: RoomRow): Promise<void> {
+    await this.rooms.updateRoom(room.id, await this.overrideFor(room, 'closed'));
+    await this.applySchedule();
+  }
+
   async requireModerated(id: string, account: Account): Promise<RoomRow> {
     const room = await this.require(id);
     if (!(await this.rooms.canModerate(account.id, account.role, room))) {
@@ -157,6 +163,7 @@ export class RoomsService {
         await this.rooms.endConnections(room.id);
         this.broadcaster.roomClosed(room.id);
       } else {
+        if (room.status === 'open') await this.rooms.resetPresence(room.id);
         await this.broadcastState(room.id);
       }
     }
@@ -179,7 +186,12 @@ export class RoomsService {
       waitingRoom: room.waiting_room,
       pinned: pinned === undefined ? null : toMessageView(pinned, room.pinned_message_id),
       shareQueue,
-      floor: null,
+      floor:
+        room.floor_member_id !== null &&
+        room.floor_ends_at !== null &&
+        room.floor_ends_at.getTime() > Date.now()
+          ? { memberId: room.floor_member_id, endsAt: isoInstant(room.floor_ends_at) }
+          : null,
     };
   }
 

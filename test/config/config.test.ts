@@ -68,6 +68,8 @@ describe('loadConfig', () => {
         messagesPerMinute: 30,
       },
       attendanceMinMinutes: 45,
+      attendanceSigningKey: undefined,
+      publicUrl: undefined,
       shutdownTimeoutMs: 5000,
     });
   });

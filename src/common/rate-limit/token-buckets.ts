@@ -45,6 +45,17 @@ export class TokenBuckets {
     return Math.ceil(((1 - tokens) / this.refillPerSecond) * 1000);
   }
 
+  /** How long until `key` could take a token, without taking one. */
+  waitMs(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) return 0;
+    const tokens = Math.min(
+      this.capacity,
+      bucket.tokens + ((this.now() - bucket.updatedAt) / 1000) * this.refillPerSecond,
+    );
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / this.refillPerSecond) * 1000);
+  }
+
   forget(key: string): void {
     this.buckets.delete(key);
   }

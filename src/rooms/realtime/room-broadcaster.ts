@@ -61,6 +61,22 @@ export class RoomBroadcaster {
     this.emit(channels.facilitators(roomId), event, payload);
   }
 
+  messageDeleted(payload: ServerEvents['message:deleted']): void {
+    this.emit(channels.room(payload.roomId), 'message:deleted', payload);
+  }
+
+  /** Takes a member's sockets, on every instance, out of the room's channels. */
+  removeMember(memberId: string, roomId: string): void {
+    this.namespace
+      ?.in(channels.member(memberId))
+      .socketsLeave([channels.room(roomId), channels.facilitators(roomId)]);
+  }
+
+  /** Ends every connection of an account (disabled, or its role changed). */
+  disconnectAccount(accountId: string): void {
+    this.namespace?.in(channels.account(accountId)).disconnectSockets(true);
+  }
+
   /** Tells the room it closed and takes every socket, on every instance, out of it. */
   roomClosed(roomId: string): void {
     if (this.namespace === undefined) return;
