@@ -127,6 +127,23 @@ async function osIdentity(): Promise<OsIdentity | undefined> {
   }
 }
 
+/**
+ * A UTF-8 locale when the system has one, so that lower() and upper() know more than ASCII
+ * (text search matches "Église" with "église"); byte order (C) otherwise.
+ */
+async function unicodeLocale(): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync('locale', ['-a']);
+    const available = new Set(stdout.split('\n').map((l) => l.trim()));
+    for (const candidate of ['C.UTF-8', 'C.utf8', 'en_US.UTF-8', 'en_US.utf8']) {
+      if (available.has(candidate)) return candidate;
+    }
+  } catch {
+    // No `locale` program (Windows): fall back below.
+  }
+  return 'C';
+}
+
 async function tail(file: string, lines = 20): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).split('\n').slice(-lines).join('\n');
@@ -249,7 +266,7 @@ export class EmbeddedPostgres {
           `--pwfile=${initPasswordFile}`,
           '--auth=scram-sha-256',
           '--encoding=UTF8',
-          '--locale=C',
+          `--locale=${await unicodeLocale()}`,
         ],
         { ...(identity ?? {}), env: { ...process.env, LC_ALL: 'C' } },
       );

@@ -15,6 +15,7 @@ import {
 } from './search/meeting-search.sql.js';
 
 export type SearchPlan = 'occurrence-first' | 'filter-first' | 'computed';
+type Queryable = Pick<EntityManager, 'query'>;
 export interface SqlStatement {
   sql: string;
   params: unknown[];
@@ -115,14 +116,23 @@ export class MeetingsRepository {
       : filterFirstQuery(criteria, plan === 'filter-first');
   }
 
-  runSearch(statement: SqlStatement): Promise<MeetingRow[]> {
-    return this.dataSource.query<MeetingRow[]>(statement.sql, statement.params);
+  runSearch(statement: SqlStatement, q: Queryable = this.dataSource): Promise<MeetingRow[]> {
+    return q.query<MeetingRow[]>(statement.sql, statement.params);
+  }
+
+  /** Reads that must agree with each other (window, plan probe, rows) share one snapshot. */
+  consistently<T>(work: (q: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', work);
   }
 
   /** How many meetings pass the non-time filters, counted up to `cap`. */
-  async countMatching(criteria: MeetingCriteria, cap: number): Promise<number> {
+  async countMatching(
+    criteria: MeetingCriteria,
+    cap: number,
+    q: Queryable = this.dataSource,
+  ): Promise<number> {
     const { sql, params } = candidateCountQuery(criteria, cap);
-    const rows = await this.dataSource.query<{ n: number }[]>(sql, params);
+    const rows = await q.query<{ n: number }[]>(sql, params);
     return rows[0]?.n ?? 0;
   }
 
@@ -131,6 +141,7 @@ export class MeetingsRepository {
     slug: string,
     now: Date,
     materialized: boolean,
+    q: Queryable = this.dataSource,
   ): Promise<MeetingRow | undefined> {
     const occurrence = materialized
       ? `SELECT o.starts_at, o.ends_at FROM meeting_occurrence o
@@ -139,7 +150,7 @@ export class MeetingsRepository {
          FROM mh_occurrences(m.days, m.start_minute, m.duration_minutes, m.timezone,
                              $2::timestamptz - interval '${LOOKBACK_HOURS} hours', $2::timestamptz + interval '${LOOKAHEAD_DAYS} days') o
          WHERE o.ends_at > $2 AND m.attendance_option <> 'inactive' ORDER BY o.starts_at LIMIT 1`;
-    const rows = await this.dataSource.query<MeetingRow[]>(
+    const rows = await q.query<MeetingRow[]>(
       `SELECT ${MEETING_COLUMNS}, n.starts_at AS next_start, n.ends_at AS next_end, NULL::double precision AS distance_m
        FROM meeting m
        LEFT JOIN LATERAL (${occurrence}) n ON true

@@ -92,19 +92,28 @@ export class MeetingsService {
     return this.fellowships.all();
   }
 
-  /** Resolves a search to the one statement that answers it. */
-  async prepareSearch(dto: SearchMeetingsDto, limit?: number): Promise<PreparedSearch> {
+  /** Resolves a search to the one statement that answers it (read in `q`'s snapshot). */
+  async prepareSearch(
+    dto: SearchMeetingsDto,
+    limit?: number,
+    q?: EntityManager,
+  ): Promise<PreparedSearch> {
     const sort = dto.sort ?? 'next_start';
     const cursor = dto.cursor === undefined ? undefined : decodeCursor(dto.cursor, sort);
     const criteria = await this.criteriaOf(dto, sort, cursor);
     if (limit !== undefined) criteria.limit = limit;
-    const plan = await this.planFor(criteria);
+    const plan = await this.planFor(criteria, q);
     return { criteria, plan, statement: this.meetings.searchStatement(criteria, plan) };
   }
 
   async search(dto: SearchMeetingsDto): Promise<MeetingPageDto> {
-    const { criteria, statement } = await this.prepareSearch(dto);
-    const rows = await this.meetings.runSearch(statement);
+    const { criteria, rows } = await this.meetings.consistently(async (q) => {
+      const prepared = await this.prepareSearch(dto, undefined, q);
+      return {
+        criteria: prepared.criteria,
+        rows: await this.meetings.runSearch(prepared.statement, q),
+      };
+    });
     const page = rows.slice(0, criteria.limit);
     const last = page.at(-1);
     return {
@@ -125,8 +134,17 @@ export class MeetingsService {
     dto: SearchMeetingsDto,
     limit: number,
   ): Promise<{ rows: MeetingRow[]; now: Date }> {
-    const { criteria, statement } = await this.prepareSearch({ ...dto, cursor: undefined }, limit);
-    return { rows: (await this.meetings.runSearch(statement)).slice(0, limit), now: criteria.now };
+    return this.meetings.consistently(async (q) => {
+      const { criteria, statement } = await this.prepareSearch(
+        { ...dto, cursor: undefined },
+        limit,
+        q,
+      );
+      return {
+        rows: (await this.meetings.runSearch(statement, q)).slice(0, limit),
+        now: criteria.now,
+      };
+    });
   }
 
   async get(slug: string, nowText: string | undefined): Promise<MeetingResponseDto> {
@@ -136,7 +154,9 @@ export class MeetingsService {
   }
 
   async findRow(slug: string, now: Date): Promise<MeetingRow> {
-    const row = await this.meetings.findBySlugAt(slug, now, await this.window.covers(now));
+    const row = await this.meetings.consistently(async (q) =>
+      this.meetings.findBySlugAt(slug, now, await this.window.covers(now, q), q),
+    );
     if (row === undefined) throw new DomainError('NOT_FOUND', `No meeting with slug "${slug}"`);
     return row;
   }
@@ -354,8 +374,8 @@ export class MeetingsService {
     const words = (dto.q ?? '')
       .split(/\s+/)
       .map((w) => w.trim())
-      .filter((w) => w !== '')
-      .slice(0, 10);
+      .filter((w) => w !== '');
+    if (words.length > 10) fail('q', 'q may have at most 10 words');
     return {
       now: cursor?.now ?? (dto.now === undefined ? new Date() : new Date(dto.now)),
       words,
@@ -377,13 +397,13 @@ export class MeetingsService {
   }
 
   /** Same answers from every plan; they differ only in speed for the shape of the question. */
-  private async planFor(c: MeetingCriteria): Promise<SearchPlan> {
-    if (!(await this.window.covers(c.now))) return 'computed';
+  private async planFor(c: MeetingCriteria, q?: EntityManager): Promise<SearchPlan> {
+    if (!(await this.window.covers(c.now, q))) return 'computed';
     const timeBounded = c.startingWithinMinutes !== undefined || c.inProgress === true;
     if (timeBounded) return 'occurrence-first';
     if (c.sort !== 'next_start') return 'filter-first';
     if (!hasMeetingFilters(c)) return 'occurrence-first';
-    const candidates = await this.meetings.countMatching(c, FILTER_FIRST_MAX_CANDIDATES + 1);
+    const candidates = await this.meetings.countMatching(c, FILTER_FIRST_MAX_CANDIDATES + 1, q);
     return candidates <= FILTER_FIRST_MAX_CANDIDATES ? 'filter-first' : 'occurrence-first';
   }
 }

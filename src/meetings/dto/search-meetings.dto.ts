@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -14,6 +13,7 @@ import {
   Min,
   ValidateBy,
 } from 'class-validator';
+import { IsInstant } from '../../common/validators.js';
 import { CommaList, QueryBoolean, QueryNumber } from '../../common/query-transforms.js';
 import { PROGRAMS, type Program } from '../fellowship.entity.js';
 import { CONTROL_CHARACTERS } from '../meeting-record.js';
@@ -160,10 +160,7 @@ export class SearchMeetingsDto {
       'Evaluate time-relative filters at this ISO 8601 instant instead of the server clock',
   })
   @IsOptional()
-  @IsISO8601(
-    { strict: true },
-    { message: 'now must be an ISO 8601 instant, e.g. 2026-11-22T18:30:00Z' },
-  )
+  @IsInstant()
   now?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })

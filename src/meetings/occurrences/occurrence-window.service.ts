@@ -16,14 +16,8 @@ const KEEP_AHEAD = 10 * DAY;
 /** Move the window once less than this much lies ahead. */
 const ADVANCE_WHEN_AHEAD_BELOW = 9 * DAY;
 const CHECK_EVERY_MS = 10 * 60_000;
-const CACHE_MS = 60_000;
 
 const logger = new Logger('OccurrenceWindow');
-
-interface Window {
-  from: Date;
-  to: Date;
-}
 
 /**
  * Keeps `meeting_occurrence` covering a rolling window around the present. Meeting writes keep
@@ -33,7 +27,6 @@ interface Window {
 @Injectable()
 export class OccurrenceWindowService implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
-  private cached: { window: Window; readAt: number } | undefined;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -51,20 +44,20 @@ export class OccurrenceWindowService implements OnApplicationBootstrap, OnModule
     clearInterval(this.timer);
   }
 
-  /** Whether searches at `now` can read occurrences from the table. */
-  async covers(now: Date): Promise<boolean> {
-    if (this.cached === undefined || Date.now() - this.cached.readAt > CACHE_MS) {
-      const rows = await this.dataSource.query<{ covers_from: Date; covers_to: Date }[]>(
-        'SELECT covers_from, covers_to FROM occurrence_window WHERE id = 1',
-      );
-      const row = rows[0];
-      if (row === undefined) return false;
-      this.cached = { window: { from: row.covers_from, to: row.covers_to }, readAt: Date.now() };
-    }
-    const { from, to } = this.cached.window;
+  /**
+   * Whether searches at `now` can read occurrences from the table. Read in the caller's
+   * snapshot (a search runs in one REPEATABLE READ transaction): another instance moving the
+   * window meanwhile cannot make the answer and the rows disagree.
+   */
+  async covers(now: Date, q: Pick<EntityManager, 'query'> = this.dataSource): Promise<boolean> {
+    const rows = await q.query<{ covers_from: Date; covers_to: Date }[]>(
+      'SELECT covers_from, covers_to FROM occurrence_window WHERE id = 1',
+    );
+    const row = rows[0];
+    if (row === undefined) return false;
     return (
-      from.getTime() <= now.getTime() - LOOKBACK_HOURS * HOUR &&
-      now.getTime() + LOOKAHEAD_DAYS * DAY <= to.getTime()
+      row.covers_from.getTime() <= now.getTime() - LOOKBACK_HOURS * HOUR &&
+      now.getTime() + LOOKAHEAD_DAYS * DAY <= row.covers_to.getTime()
     );
   }
 
@@ -103,7 +96,6 @@ export class OccurrenceWindowService implements OnApplicationBootstrap, OnModule
       ]);
       return true;
     });
-    this.cached = undefined;
     if (moved) {
       logger.log('occurrence window moved', {
         from: target.from.toISOString(),

@@ -91,13 +91,14 @@ export const LOOKBACK_HOURS = 13;
 export const LOOKAHEAD_DAYS = 8;
 
 function likePattern(word: string): string {
-  return `%${word.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** Conditions on the meeting row alone (alias m), shared by every plan. */
 export function meetingConditions(c: MeetingCriteria, p: SqlParams): string[] {
   const where = [`m.attendance_option <> 'inactive'`];
-  for (const word of c.words) where.push(`m.search_text LIKE ${p.add(likePattern(word))}`);
+  // lower() on both sides, so that the database's own case rules apply to text and query alike.
+  for (const word of c.words) where.push(`m.search_text LIKE lower(${p.add(likePattern(word))})`);
   if (c.fellowshipIds !== undefined)
     where.push(`m.fellowship_id = ANY(${p.add(c.fellowshipIds)}::uuid[])`);
   if (c.days !== undefined) where.push(`m.days && ${p.add(c.days)}::smallint[]`);
@@ -154,7 +155,7 @@ function orderBy(c: MeetingCriteria): { key: string; order: string } {
     case 'next_start':
       return { key: 'next_start', order: 'next_start, id' };
     case 'distance':
-      return { key: 'distance_m', order: 'distance_m, id' };
+      return { key: 'sort_distance', order: 'sort_distance, id' };
     case 'name':
       return { key: 'sort_name', order: 'sort_name, id' };
   }
@@ -171,7 +172,7 @@ function keysetCondition(
     case 'next_start':
       return `(${columns.nextStart}, ${columns.id}) > (${p.add(c.after.value)}::timestamptz, ${id})`;
     case 'distance':
-      return `(distance_m, ${columns.id}) > (${p.add(c.after.value)}::double precision, ${id})`;
+      return `(sort_distance, ${columns.id}) > (${p.add(c.after.value)}::double precision, ${id})`;
     case 'name':
       return `(sort_name, ${columns.id}) > (${p.add(c.after.value)}::text, ${id})`;
   }
@@ -216,7 +217,8 @@ export function filterFirstQuery(
   const distance = distanceExpression(c, p);
   const inner = `
     SELECT ${MEETING_COLUMNS}, n.starts_at AS next_start, n.ends_at AS next_end,
-           ${distance} AS distance_m, lower(m.name) AS sort_name
+           ${distance} AS distance_m, coalesce(${distance}, 'Infinity'::float8) AS sort_distance,
+           lower(m.name) AS sort_name
     FROM meeting m
     JOIN LATERAL (${occurrence}) n ON true
     LEFT JOIN meeting_group g ON g.id = m.group_id
@@ -237,7 +239,8 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
   const distance = distanceExpression(c, p);
   const select = (occurrences: string): string => `
     SELECT ${MEETING_COLUMNS}, o.starts_at AS next_start, o.ends_at AS next_end,
-           ${distance} AS distance_m, lower(m.name) AS sort_name
+           ${distance} AS distance_m, coalesce(${distance}, 'Infinity'::float8) AS sort_distance,
+           lower(m.name) AS sort_name
     FROM ${occurrences} o
     JOIN meeting m ON m.id = o.meeting_id
     LEFT JOIN meeting_group g ON g.id = m.group_id`;
@@ -245,11 +248,14 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
   const keyset = byTimeKeyset(c, p);
   const pageLimit = byTime ? `ORDER BY o.starts_at, m.id LIMIT ${p.add(c.limit + 1)}` : '';
   const parts: string[] = [];
-  const wantInProgress = c.inProgress !== false && c.startingWithinMinutes === undefined;
+  // With starting_within, what is already on counts only when it starts this very instant.
+  const wantInProgress =
+    c.inProgress === true || (c.inProgress === undefined && c.startingWithinMinutes === undefined);
   if (wantInProgress) {
     // What is on right now, found through the span index first (OFFSET 0 keeps the planner from
     // trading that index for a long walk down the start-time index).
-    const live = `(SELECT * FROM meeting_occurrence WHERE tstzrange(starts_at, ends_at) @> ${now} OFFSET 0)`;
+    const startingNow = c.startingWithinMinutes === undefined ? '' : ` AND starts_at >= ${now}`;
+    const live = `(SELECT * FROM meeting_occurrence WHERE tstzrange(starts_at, ends_at) @> ${now}${startingNow} OFFSET 0)`;
     const where = [...filters];
     if (byTime && keyset !== undefined) where.push(keyset);
     parts.push(`(${select(live)} WHERE ${where.join(' AND ')} ${pageLimit})`);
@@ -313,7 +319,8 @@ export function sortKeyOf(c: MeetingCriteria, row: MeetingRow & { sort_name?: st
     case 'next_start':
       return { value: (row.next_start ?? new Date(0)).toISOString(), id: row.id };
     case 'distance':
-      return { value: row.distance_m ?? 0, id: row.id };
+      // Meetings without coordinates sort after every other (their key is infinity).
+      return { value: row.distance_m ?? 'Infinity', id: row.id };
     case 'name':
       return { value: row.sort_name ?? row.name.toLowerCase(), id: row.id };
   }

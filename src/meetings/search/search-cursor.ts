@@ -54,7 +54,7 @@ export function decodeCursor(text: string, sort: MeetingSort): SearchCursor {
     );
   }
   const valueOk =
-    (sort === 'distance' && typeof v === 'number' && Number.isFinite(v)) ||
+    (sort === 'distance' && ((typeof v === 'number' && Number.isFinite(v)) || v === 'Infinity')) ||
     (sort === 'next_start' && typeof v === 'string' && !Number.isNaN(new Date(v).getTime())) ||
     (sort === 'name' && typeof v === 'string' && v.length <= 200);
   if (!valueOk) throw invalid;

@@ -3,7 +3,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
@@ -12,6 +11,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { IsInstant } from '../../common/validators.js';
 import { SLUG_PATTERN } from '../../meetings/meeting-record.js';
 
 export class RoomDto {
@@ -47,13 +47,13 @@ export class CreateRoomDto {
   @ApiPropertyOptional({ description: 'For a room without a meeting: when it opens (ISO 8601)' })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
-  @IsISO8601({ strict: true })
+  @IsInstant()
   opensAt?: string | null;
 
   @ApiPropertyOptional({ description: 'For a room without a meeting: when it closes (ISO 8601)' })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
-  @IsISO8601({ strict: true })
+  @IsInstant()
   closesAt?: string | null;
 
   @ApiPropertyOptional({ default: false })
@@ -85,13 +85,13 @@ export class UpdateRoomDto {
   @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
-  @IsISO8601({ strict: true })
+  @IsInstant()
   opensAt?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @ValidateIf((_o, v) => v !== null)
-  @IsISO8601({ strict: true })
+  @IsInstant()
   closesAt?: string | null;
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean() waitingRoom?: boolean;
