@@ -248,7 +248,7 @@ export class RoomSessionsService implements OnModuleDestroy {
     }
     if (CONTROL_CHARACTERS.test(dto.body))
       throw new DomainError('VALIDATION_FAILED', 'body must not contain control characters');
-    const redaction = redactPersonalInfo(dto.body);
+    const redaction = await this.redactKeepingMentions(room.id, dto.body);
     const body = redaction.text.trim();
     if (body === '') throw new DomainError('VALIDATION_FAILED', 'body must not be empty');
 
@@ -292,6 +292,35 @@ export class RoomSessionsService implements OnModuleDestroy {
       });
     }
     return { ...view, redactions: redaction.redacted };
+  }
+
+  /**
+   * Contact details go; @mentions of people in this room stay (a handle is only known inside
+   * the room, so mentioning one shares nothing). Mentions are set aside before redaction and put
+   * back after it.
+   */
+  private async redactKeepingMentions(
+    roomId: string,
+    body: string,
+  ): Promise<ReturnType<typeof redactPersonalInfo>> {
+    if (!body.includes('@')) return redactPersonalInfo(body);
+    const handles = (await this.rooms.presentMembers(roomId))
+      .map((m) => m.handle)
+      .sort((a, b) => b.length - a.length);
+    const kept: string[] = [];
+    let text = body;
+    for (const handle of handles) {
+      const escaped = handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      text = text.replace(new RegExp(`@${escaped}(?![\\p{L}\\p{N}_])`, 'giu'), (mention) => {
+        kept.push(mention);
+        return `\uE000${kept.length - 1}\uE001`;
+      });
+    }
+    const result = redactPersonalInfo(text);
+    return {
+      ...result,
+      text: result.text.replace(/\uE000(\d+)\uE001/g, (_m, i: string) => kept[Number(i)] ?? ''),
+    };
   }
 
   async sync(socket: SocketHandle, dto: SyncDto): Promise<ClientEvents['room:sync']> {

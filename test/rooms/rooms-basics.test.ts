@@ -58,6 +58,21 @@ describe('rooms: the basic participant journey', () => {
     expect(message.body).toBe(sent.data?.body);
   });
 
+  it('keeps @mentions of people in the room while removing contact details', async () => {
+    const dana = await connectSocket(t.baseUrl, (await newParticipant(t)).token);
+    sockets.push(dana);
+    expect(await emitAck(dana, 'room:join', { roomId, handle: 'Dana' })).toMatchObject({
+      ok: true,
+    });
+    const sent = await emitAck<{ body: string; redactions: string[] }>(dana, 'message:send', {
+      roomId,
+      clientId: randomUUID(),
+      body: '@Alice thank you! write me at dana@example.com, @stranger',
+    });
+    expect(sent.data?.body).toBe('@Alice thank you! write me at [email removed], [handle removed]');
+    expect(sent.data?.redactions).toEqual(['email', 'handle']);
+  });
+
   it('answers a malformed event with VALIDATION_FAILED and keeps the connection', async () => {
     const carol = await connectSocket(t.baseUrl, (await newParticipant(t)).token);
     sockets.push(carol);
