@@ -1,4 +1,5 @@
 import {
+  type BeforeApplicationShutdown,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -26,7 +27,9 @@ const logger = new Logger('RoomJobs');
  * dead ones, and purge messages past their room's retention.
  */
 @Injectable()
-export class RoomJobsService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RoomJobsService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -48,11 +51,30 @@ export class RoomJobsService implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before the sockets close (and the adapter with them): drop this instance's connections and
+   * tell the rooms, so members elsewhere see these people go now rather than after the timeout.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopTimers();
+    try {
+      for (const roomId of await this.rooms.forgetNode(this.node.id)) {
+        this.broadcaster.presence({ roomId, members: await this.sessions.presentViews(roomId) });
+      }
+    } catch (err) {
+      logger.warn('could not release this instance’s connections', {
+        error: (err as Error).message,
+      });
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.stopTimers();
+  }
+
+  private stopTimers(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    // Our sockets are closing with us: let the rooms know now rather than after the timeout.
-    await this.rooms.forgetNode(this.node.id).catch(() => undefined);
   }
 
   private every(ms: number, name: string, job: () => Promise<void>): void {

@@ -44,6 +44,8 @@ export interface SocketHandle {
 }
 
 const JOIN_HISTORY = 50;
+/** How long after dropping off someone still counts as present for locked or full rooms. */
+const RETURNING_GRACE_SECONDS = 120;
 const SYNC_LIMIT = 500;
 const TYPING_EVERY_MS = 1500;
 /** Participants may not pass themselves off as the people who keep the room safe. */
@@ -127,7 +129,11 @@ export class RoomSessionsService implements OnModuleDestroy {
       if (await this.rooms.handleTakenByOther(tx, room.id, handle, existing?.id ?? null)) {
         throw new DomainError('HANDLE_TAKEN', `Someone in this room is already called "${handle}"`);
       }
-      const returning = existing !== undefined && existing.state === 'active';
+      // Someone who is here, or dropped off moments ago (a flaky connection), is not a newcomer.
+      const returning =
+        existing !== undefined &&
+        existing.state === 'active' &&
+        (await this.rooms.isPresentOrJustLeft(tx, existing.id, RETURNING_GRACE_SECONDS));
       if (role !== 'facilitator' && !returning) {
         if (room.locked)
           throw new DomainError(
@@ -205,6 +211,8 @@ export class RoomSessionsService implements OnModuleDestroy {
       channels.member(memberId),
     ]);
     await this.dropConnection(socket.id, dto.roomId);
+    // Leaving on purpose is not dropping off: no grace for a seat or a raised hand.
+    await this.rooms.leftOnPurpose(memberId);
     return {};
   }
 
@@ -311,7 +319,12 @@ export class RoomSessionsService implements OnModuleDestroy {
     let text = body;
     for (const handle of handles) {
       const escaped = handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      text = text.replace(new RegExp(`@${escaped}(?![\\p{L}\\p{N}_])`, 'giu'), (mention) => {
+      // Only a mention that starts a word and is not the domain part of an address.
+      const pattern = new RegExp(
+        `(?<![\\p{L}\\p{N}_.@+-])@${escaped}(?![\\p{L}\\p{N}_]|[.-][\\p{L}\\p{N}])`,
+        'giu',
+      );
+      text = text.replace(pattern, (mention) => {
         kept.push(mention);
         return `\uE000${kept.length - 1}\uE001`;
       });

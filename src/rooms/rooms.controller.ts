@@ -1,8 +1,14 @@
-import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AccountGuard, CurrentAccount } from '../auth/account.guard.js';
 import type { Account } from '../facilitators/account.entity.js';
-import { CreateRoomDto, RoomDto, UpdateRoomDto } from './dto/room-rest.dto.js';
+import {
+  CreateRoomDto,
+  ListRoomsQueryDto,
+  RoomDto,
+  RoomPageDto,
+  UpdateRoomDto,
+} from './dto/room-rest.dto.js';
 import { RoomsService } from './rooms.service.js';
 
 @ApiTags('rooms')
@@ -11,9 +17,9 @@ export class RoomsController {
   constructor(private readonly rooms: RoomsService) {}
 
   @Get()
-  @ApiOkResponse({ type: [RoomDto] })
-  list(): Promise<RoomDto[]> {
-    return this.rooms.list();
+  @ApiOkResponse({ type: RoomPageDto })
+  list(@Query() query: ListRoomsQueryDto): Promise<RoomPageDto> {
+    return this.rooms.list(query);
   }
 
   @Get(':id')

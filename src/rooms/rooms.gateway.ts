@@ -40,6 +40,16 @@ import { ModerationService } from '../moderation/moderation.service.js';
 /** Events per socket: a burst of 40, then 20 a second. Beyond that, events are refused. */
 const socketEvents = new TokenBuckets(40, 20);
 
+/** Keys that are never legitimate input and are the usual first step of prototype pollution. */
+function hasPrototypeKey(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null || depth > 8) return false;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return true;
+    if (hasPrototypeKey((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
 function ok<T>(data: T): Ack<T> {
   return { ok: true, data };
 }
@@ -93,6 +103,15 @@ export class RoomsGateway
       }
       if (typeof packet[0] !== 'string' || !CLIENT_EVENT_NAMES.has(packet[0])) {
         refuse(new DomainError('VALIDATION_FAILED', 'Unknown event'));
+        return;
+      }
+      if (hasPrototypeKey(packet[1], 0)) {
+        refuse(
+          new DomainError(
+            'VALIDATION_FAILED',
+            'Payload must not contain __proto__, constructor or prototype keys',
+          ),
+        );
         return;
       }
       next();
@@ -169,8 +188,13 @@ export class RoomsGateway
   }
 
   @SubscribeMessage('typing')
-  async typing(@ConnectedSocket() socket: Socket, @MessageBody() dto: RoomRefDto): Promise<void> {
+  /** Needs no ack; one that is given is answered, so a client awaiting it does not hang. */
+  async typing(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() dto: RoomRefDto,
+  ): Promise<Ack<Record<string, never>>> {
     await this.sessions.typing(handleOf(socket), dto);
+    return ok({});
   }
 
   @SubscribeMessage('attendance:certificate')

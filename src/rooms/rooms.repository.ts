@@ -69,10 +69,16 @@ export class RoomsRepository {
     return this.dataSource.transaction(work);
   }
 
-  async listRooms(): Promise<RoomRow[]> {
+  /** By name (then id), after `after` when continuing a previous page. */
+  async listRooms(
+    after: { name: string; id: string } | undefined,
+    limit: number,
+  ): Promise<RoomRow[]> {
     return this.dataSource.query<RoomRow[]>(
       `SELECT ${ROOM_COLUMNS} FROM room r LEFT JOIN meeting mt ON mt.id = r.meeting_id
-       ORDER BY (r.status = 'open') DESC, r.name, r.id LIMIT 1000`,
+       WHERE $1::text IS NULL OR (r.name, r.id) > ($1::text, $2::uuid)
+       ORDER BY r.name, r.id LIMIT $3`,
+      [after?.name ?? null, after?.id ?? null, limit],
     );
   }
 
@@ -204,6 +210,28 @@ export class RoomsRepository {
          AND m.state IN ('active', 'waiting') AND EXISTS (SELECT 1 FROM room_connection c WHERE c.member_id = m.id)
        LIMIT 1`,
       [roomId, handle, memberId],
+    );
+    return rows.length > 0;
+  }
+
+  async leftOnPurpose(memberId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE room_member m SET away_since = NULL, hand_raised_at = NULL
+       WHERE m.id = $1 AND NOT EXISTS (SELECT 1 FROM room_connection c WHERE c.member_id = m.id)`,
+      [memberId],
+    );
+  }
+
+  async isPresentOrJustLeft(
+    q: Queryable,
+    memberId: string,
+    graceSeconds: number,
+  ): Promise<boolean> {
+    const rows = await q.query<unknown[]>(
+      `SELECT 1 FROM room_member m
+       WHERE m.id = $1 AND (EXISTS (SELECT 1 FROM room_connection c WHERE c.member_id = m.id)
+                            OR m.away_since > now() - make_interval(secs => $2))`,
+      [memberId, graceSeconds],
     );
     return rows.length > 0;
   }
@@ -546,9 +574,14 @@ export class RoomsRepository {
     );
   }
 
-  async forgetNode(nodeId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM room_connection WHERE node_id = $1`, [nodeId]);
+  /** This instance is stopping: its connections go; returns the rooms that lost members. */
+  async forgetNode(nodeId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ room_id: string }[]>(
+      `WITH gone AS (DELETE FROM room_connection WHERE node_id = $1 RETURNING room_id) SELECT DISTINCT room_id FROM gone`,
+      [nodeId],
+    );
     await this.dataSource.query(`DELETE FROM app_node WHERE id = $1`, [nodeId]);
+    return rows.map((r) => r.room_id);
   }
 
   // ---- messages ----

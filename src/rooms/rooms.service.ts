@@ -5,7 +5,13 @@ import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { Account } from '../facilitators/account.entity.js';
 import { MeetingsRepository } from '../meetings/meetings.repository.js';
-import type { CreateRoomDto, RoomDto, UpdateRoomDto } from './dto/room-rest.dto.js';
+import type {
+  CreateRoomDto,
+  ListRoomsQueryDto,
+  RoomDto,
+  RoomPageDto,
+  UpdateRoomDto,
+} from './dto/room-rest.dto.js';
 import { RoomBroadcaster } from './realtime/room-broadcaster.js';
 import type { RoomStateView } from './room-events.js';
 import { toMessageView } from './room.mapper.js';
@@ -21,8 +27,15 @@ export class RoomsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(): Promise<RoomDto[]> {
-    return Promise.all((await this.rooms.listRooms()).map((row) => this.toDto(row)));
+  async list(query: ListRoomsQueryDto): Promise<RoomPageDto> {
+    const limit = query.limit ?? 25;
+    const rows = await this.rooms.listRooms(decodeRoomCursor(query.cursor), limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: await Promise.all(page.map((row) => this.toDto(row))),
+      nextCursor: rows.length > limit && last !== undefined ? encodeRoomCursor(last) : null,
+    };
   }
 
   async get(id: string): Promise<RoomDto> {
@@ -234,4 +247,25 @@ function checkWindow(opensAt: Date | null, closesAt: Date | null): void {
       { field: 'closesAt', message: 'must be after opensAt' },
     ]);
   }
+}
+
+function encodeRoomCursor(room: RoomRow): string {
+  return Buffer.from(JSON.stringify({ n: room.name, i: room.id })).toString('base64url');
+}
+
+function decodeRoomCursor(cursor: string | undefined): { name: string; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const { n, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      n?: unknown;
+      i?: unknown;
+    };
+    if (typeof n === 'string' && typeof i === 'string' && /^[0-9a-f-]{36}$/.test(i))
+      return { name: n, id: i };
+  } catch {
+    // fall through
+  }
+  throw new DomainError('VALIDATION_FAILED', 'cursor is not one this API gave out', [
+    { field: 'cursor', message: 'pass nextCursor from the previous page unchanged' },
+  ]);
 }

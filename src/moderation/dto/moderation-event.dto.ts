@@ -10,11 +10,12 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { RoomRefDto } from '../../rooms/dto/room-event.dto.js';
+import { LowerCaseId, RoomRefDto } from '../../rooms/dto/room-event.dto.js';
 
 /** Payloads of the facilitator-only events (CONTRACT.md §3). */
 
 export class MemberActionDto extends RoomRefDto {
+  @LowerCaseId()
   @IsUUID('all', { message: 'memberId must be a member id' })
   memberId!: string;
 
@@ -39,6 +40,7 @@ export class BanDto extends MuteDto {
 }
 
 export class MessageActionDto extends RoomRefDto {
+  @LowerCaseId()
   @IsUUID('all', { message: 'messageId must be a message id' })
   messageId!: string;
 
@@ -49,12 +51,14 @@ export class MessageActionDto extends RoomRefDto {
 }
 
 export class PinDto extends RoomRefDto {
+  @LowerCaseId()
   @ValidateIf((_o, v) => v !== null)
   @IsUUID('all', { message: 'messageId must be a message id, or null to unpin' })
   messageId!: string | null;
 }
 
 export class AdmitDto extends RoomRefDto {
+  @LowerCaseId()
   @IsUUID('all', { message: 'memberId must be a member id' })
   memberId!: string;
 }

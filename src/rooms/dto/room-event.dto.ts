@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import {
   IsInt,
   IsOptional,
@@ -12,7 +13,14 @@ import {
 
 /** Payloads of the client → server events (see room-events.ts for the whole contract). */
 
+/** Ids compare as the database writes them: lower case (a UUID in capitals is the same id). */
+export const LowerCaseId = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
+
 export class RoomRefDto {
+  @LowerCaseId()
   @IsUUID('all', { message: 'roomId must be a room id' })
   roomId!: string;
 }
@@ -53,6 +61,7 @@ export class HistoryDto extends RoomRefDto {
 }
 
 export class ReportMessageDto extends RoomRefDto {
+  @LowerCaseId()
   @IsUUID('all', { message: 'messageId must be a message id' })
   messageId!: string;
 

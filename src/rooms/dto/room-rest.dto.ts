@@ -7,11 +7,13 @@ import {
   IsString,
   Length,
   Matches,
+  MaxLength,
   Max,
   Min,
   ValidateIf,
 } from 'class-validator';
 import { IsInstant } from '../../common/validators.js';
+import { QueryNumber } from '../../common/query-transforms.js';
 import { SLUG_PATTERN } from '../../meetings/meeting-record.js';
 
 export class RoomDto {
@@ -28,6 +30,27 @@ export class RoomDto {
   @ApiProperty() slowModeSeconds!: number;
   @ApiProperty() shareSeconds!: number;
   @ApiProperty() retentionDays!: number;
+}
+
+export class RoomPageDto {
+  @ApiProperty({ type: [RoomDto] }) items!: RoomDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class ListRoomsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
+  @IsOptional()
+  @QueryNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 export class CreateRoomDto {

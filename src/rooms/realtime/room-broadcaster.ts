@@ -7,6 +7,10 @@ import {
   type ServerEvents,
 } from '../room-events.js';
 
+/** Instance-to-instance messages (serverSideEmit), never seen by clients. */
+const ROOM_CLOSED = 'mh:room-closed';
+const MEMBER_REMOVED = 'mh:member-removed';
+
 /**
  * Emits to rooms, members and facilitators. Through the Postgres adapter every emit reaches
  * the sockets on all instances. Before the gateway is up (the seed CLI, say) emits go nowhere.
@@ -17,6 +21,14 @@ export class RoomBroadcaster {
 
   attach(namespace: Namespace): void {
     this.namespace = namespace;
+    // Sent to every other instance; each does its part locally, in order (see roomClosed).
+    namespace.on(ROOM_CLOSED, (roomId: unknown) => {
+      if (typeof roomId === 'string') this.closeLocally(roomId);
+    });
+    namespace.on(MEMBER_REMOVED, (memberId: unknown, roomId: unknown) => {
+      if (typeof memberId === 'string' && typeof roomId === 'string')
+        this.removeLocally(memberId, roomId);
+    });
   }
 
   private emit<E extends keyof ServerEvents>(
@@ -65,10 +77,20 @@ export class RoomBroadcaster {
     this.emit(channels.room(payload.roomId), 'message:deleted', payload);
   }
 
-  /** Takes a member's sockets, on every instance, out of the room's channels. */
+  /**
+   * Takes a member's sockets, on every instance, out of the room's channels. Each instance does
+   * it for its own sockets, after any event sent to the member before it: a cluster-wide
+   * "leave" travels separately from the event and could overtake it.
+   */
   removeMember(memberId: string, roomId: string): void {
-    this.namespace
-      ?.in(channels.member(memberId))
+    if (this.namespace === undefined) return;
+    this.removeLocally(memberId, roomId);
+    this.namespace.serverSideEmit(MEMBER_REMOVED, memberId, roomId);
+  }
+
+  private removeLocally(memberId: string, roomId: string): void {
+    this.namespace?.local
+      .in(channels.member(memberId))
       .socketsLeave([channels.room(roomId), channels.facilitators(roomId)]);
   }
 
@@ -77,11 +99,21 @@ export class RoomBroadcaster {
     this.namespace?.in(channels.account(accountId)).disconnectSockets(true);
   }
 
-  /** Tells the room it closed and takes every socket, on every instance, out of it. */
+  /**
+   * Tells the room it closed and takes every socket, on every instance, out of it: each instance
+   * sends room:closed to its own sockets and only then removes them, so nobody misses the news.
+   */
   roomClosed(roomId: string): void {
     if (this.namespace === undefined) return;
-    this.emit(channels.room(roomId), 'room:closed', { roomId });
-    this.namespace
+    this.closeLocally(roomId);
+    this.namespace.serverSideEmit(ROOM_CLOSED, roomId);
+  }
+
+  private closeLocally(roomId: string): void {
+    const local = this.namespace?.local;
+    if (local === undefined) return;
+    local.to(channels.room(roomId)).emit('room:closed', { roomId });
+    local
       .in(channels.room(roomId))
       .socketsLeave([channels.room(roomId), channels.facilitators(roomId)]);
   }
