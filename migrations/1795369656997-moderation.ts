@@ -36,9 +36,13 @@ export class Moderation1795369656997 implements MigrationInterface {
     await queryRunner.query(
       `CREATE TRIGGER mh_audit_append_only BEFORE UPDATE OR DELETE ON moderation_audit FOR EACH ROW EXECUTE FUNCTION mh_audit_is_append_only()`,
     );
+    await queryRunner.query(
+      `CREATE TRIGGER mh_audit_no_truncate BEFORE TRUNCATE ON moderation_audit FOR EACH STATEMENT EXECUTE FUNCTION mh_audit_is_append_only()`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER mh_audit_no_truncate ON moderation_audit`);
     await queryRunner.query(`DROP TRIGGER mh_audit_append_only ON moderation_audit`);
     await queryRunner.query(`DROP FUNCTION mh_audit_is_append_only()`);
     await queryRunner.query(`ALTER TABLE "ban" DROP CONSTRAINT "ban_participant_fk"`);

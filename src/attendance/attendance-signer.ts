@@ -70,9 +70,13 @@ export class AttendanceSigner {
     const match = /^([A-Za-z0-9_-]{1,4000})\.([A-Za-z0-9_-]{80,100})$/.exec(code);
     if (match === null) return undefined;
     const [, body, signature] = match as unknown as [string, string, string];
+    // One spelling per certificate: base64url's spare bits could otherwise give the same
+    // signature several spellings.
+    const signatureBytes = Buffer.from(signature, 'base64url');
+    if (signatureBytes.toString('base64url') !== signature) return undefined;
+    if (Buffer.from(body, 'base64url').toString('base64url') !== body) return undefined;
     const { publicKey } = await this.load();
-    if (!verify(null, Buffer.from(body), publicKey, Buffer.from(signature, 'base64url')))
-      return undefined;
+    if (!verify(null, Buffer.from(body), publicKey, signatureBytes)) return undefined;
     try {
       return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
     } catch {

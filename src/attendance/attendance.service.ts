@@ -60,8 +60,12 @@ export class AttendanceService {
 
   async certificate(socket: SocketHandle, dto: CertificateRequestDto): Promise<CertificateView> {
     const memberId = await this.rooms.connectionMember(socket.id, dto.roomId);
-    if (memberId === undefined)
+    if (memberId === undefined) {
       throw new DomainError('NOT_IN_ROOM', 'Join the room first (room:join)');
+    }
+    if ((await this.rooms.findMember(memberId))?.state !== 'active') {
+      throw new DomainError('WAITING_FOR_ADMISSION', 'A facilitator has not let you in yet');
+    }
     const name = dto.nameOnCertificate?.trim();
     if (name !== undefined && (name === '' || CONTROL_CHARACTERS.test(name))) {
       throw new DomainError(

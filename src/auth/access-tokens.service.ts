@@ -10,6 +10,8 @@ const AUDIENCE = 'meetinghouse:facilitator';
 
 export interface AccessTokenClaims {
   accountId: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
 }
 
 @Injectable()
@@ -40,7 +42,9 @@ export class AccessTokensService {
         issuer: ISSUER,
         audience: AUDIENCE,
       });
-      return typeof payload.sub === 'string' ? { accountId: payload.sub } : undefined;
+      return typeof payload.sub === 'string' && typeof payload.exp === 'number'
+        ? { accountId: payload.sub, expiresAt: payload.exp * 1000 }
+        : undefined;
     } catch {
       return undefined;
     }

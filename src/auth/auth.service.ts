@@ -67,7 +67,18 @@ export class AuthService implements OnModuleDestroy {
 
   /** The enabled account behind a bearer token, or undefined. */
   async authenticate(token: string): Promise<Account | undefined> {
+    return (await this.authenticateWithExpiry(token))?.account;
+  }
+
+  /** The account and when its token expires (a socket keeps its powers only until then). */
+  async authenticateWithExpiry(
+    token: string,
+  ): Promise<{ account: Account; expiresAt: number } | undefined> {
     const claims = await this.tokens.verify(token);
-    return claims === undefined ? undefined : this.accounts.findEnabled(claims.accountId);
+    const account =
+      claims === undefined ? undefined : await this.accounts.findEnabled(claims.accountId);
+    return account === undefined || claims === undefined
+      ? undefined
+      : { account, expiresAt: claims.expiresAt };
   }
 }

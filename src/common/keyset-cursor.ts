@@ -2,12 +2,13 @@ import { DomainError } from './errors/domain-error.js';
 
 /** A list position after (or before) the row at `at` with id `id`: opaque to clients. */
 export interface Keyset {
-  at: Date;
+  /** The timestamp as PostgreSQL printed it (microseconds; a JS Date would keep milliseconds). */
+  at: string;
   id: string;
 }
 
 export function encodeKeyset(k: Keyset): string {
-  return Buffer.from(JSON.stringify({ t: k.at.toISOString(), i: k.id })).toString('base64url');
+  return Buffer.from(JSON.stringify({ t: k.at, i: k.id })).toString('base64url');
 }
 
 export function decodeKeyset(cursor: string | undefined): Keyset | undefined {
@@ -17,15 +18,11 @@ export function decodeKeyset(cursor: string | undefined): Keyset | undefined {
       t?: unknown;
       i?: unknown;
     };
-    const at = typeof t === 'string' ? new Date(t) : undefined;
-    if (
-      at !== undefined &&
-      !Number.isNaN(at.getTime()) &&
-      typeof i === 'string' &&
-      /^[0-9a-f-]{36}$/.test(i)
-    ) {
-      return { at, id: i };
-    }
+    // PostgreSQL's text form of a timestamptz, e.g. "2026-11-22 18:30:00.123456+00".
+    const readable =
+      typeof t === 'string' &&
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(t);
+    if (readable && typeof i === 'string' && /^[0-9a-f-]{36}$/.test(i)) return { at: t, id: i };
   } catch {
     // fall through
   }

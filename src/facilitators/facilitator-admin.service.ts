@@ -91,16 +91,6 @@ export class FacilitatorAdminService {
 
   async update(id: string, dto: UpdateFacilitatorDto): Promise<FacilitatorDto> {
     const account = await this.find(id);
-    const losesAdmin =
-      account.role === 'admin' && (dto.role === 'facilitator' || dto.disabled === true);
-    if (losesAdmin) {
-      const others = await this.dataSource.query<unknown[]>(
-        `SELECT 1 FROM account WHERE role = 'admin' AND NOT disabled AND id <> $1 LIMIT 1`,
-        [id],
-      );
-      if (others.length === 0)
-        throw new DomainError('CONFLICT', 'The last enabled admin cannot be demoted or disabled');
-    }
     const sets: string[] = [];
     const values: unknown[] = [];
     const set = (column: string, value: unknown): void => {
@@ -112,10 +102,31 @@ export class FacilitatorAdminService {
     if (dto.displayName !== undefined) set('display_name', dto.displayName.trim());
     if (dto.password !== undefined) set('password_hash', await hash(dto.password));
     if (sets.length > 0) {
-      await this.dataSource.query(
-        `UPDATE account SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`,
-        [id, ...values],
-      );
+      await this.dataSource.transaction(async (tx) => {
+        // Changes to admins take turns, so two admins demoting each other cannot both succeed.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('account-admins'))`);
+        const current = await tx.query<{ role: string }[]>(
+          `SELECT role FROM account WHERE id = $1`,
+          [id],
+        );
+        const losesAdmin =
+          current[0]?.role === 'admin' && (dto.role === 'facilitator' || dto.disabled === true);
+        if (losesAdmin) {
+          const others = await tx.query<unknown[]>(
+            `SELECT 1 FROM account WHERE role = 'admin' AND NOT disabled AND id <> $1 LIMIT 1`,
+            [id],
+          );
+          if (others.length === 0)
+            throw new DomainError(
+              'CONFLICT',
+              'The last enabled admin cannot be demoted or disabled',
+            );
+        }
+        await tx.query(`UPDATE account SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [
+          id,
+          ...values,
+        ]);
+      });
     }
     // Sockets carry the account's powers: end them when those powers change.
     if (
@@ -195,6 +206,8 @@ export class FacilitatorAdminService {
       [assignmentId, id],
     );
     if (rows.length === 0) throw new DomainError('NOT_FOUND', 'No such assignment');
+    // Open sockets carry the powers the assignment gave: they reconnect with what is left.
+    this.broadcaster.disconnectAccount(id);
   }
 
   private async find(id: string): Promise<AccountRow> {

@@ -56,7 +56,7 @@ export class ModerationQueriesService {
       items,
       nextCursor:
         rows.length > limit && last !== undefined
-          ? encodeKeyset({ at: last.created_at, id: last.id })
+          ? encodeKeyset({ at: last.created_text, id: last.id })
           : null,
     };
   }
@@ -74,7 +74,9 @@ export class ModerationQueriesService {
       [dto.action === undefined ? undefined : `[${dto.action}]`, dto.note]
         .filter((p) => p !== undefined)
         .join(' ') || null;
-    await this.moderation.resolveReport(report.id, account.id, note);
+    if (!(await this.moderation.resolveReport(report.id, account.id, note))) {
+      throw new DomainError('CONFLICT', 'This report is already resolved');
+    }
     await this.moderation.audit({
       actorId: account.id,
       actorDisplayName: account.displayName,
@@ -111,7 +113,7 @@ export class ModerationQueriesService {
       items,
       nextCursor:
         rows.length > limit && last !== undefined
-          ? encodeKeyset({ at: last.at, id: last.id })
+          ? encodeKeyset({ at: last.at_text, id: last.id })
           : null,
     };
   }

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 export interface AuditRow {
   id: string;
   at: Date;
+  at_text: string;
   actor_id: string;
   actor_display_name: string;
   action: string;
@@ -27,6 +28,7 @@ export interface ReportRow {
   reason: string;
   status: 'open' | 'resolved';
   created_at: Date;
+  created_text: string;
   resolved_at: Date | null;
   resolution_note: string | null;
 }
@@ -35,7 +37,8 @@ const REPORT_SELECT = `
   SELECT p.id, p.room_id, r.name AS room_name, p.message_id, m.seq AS message_seq,
          CASE WHEN m.deleted_at IS NULL THEN m.body END AS message_body,
          m.member_id AS message_author_member_id, m.author_handle AS message_author_handle,
-         p.reporter_member_id, p.reason, p.status, p.created_at, p.resolved_at, p.resolution_note
+         p.reporter_member_id, p.reason, p.status, p.created_at, p.created_at::text AS created_text,
+         p.resolved_at, p.resolution_note
   FROM message_report p JOIN room r ON r.id = p.room_id JOIN message m ON m.id = p.message_id`;
 
 /** Which rooms an account may moderate, as SQL over `room r` (admins: all). */
@@ -80,11 +83,11 @@ export class ModerationRepository {
   async listAudit(
     account: { id: string; role: string },
     roomId: string | undefined,
-    before: { at: Date; id: string } | undefined,
+    before: { at: string; id: string } | undefined,
     limit: number,
   ): Promise<AuditRow[]> {
     return this.dataSource.query<AuditRow[]>(
-      `SELECT e.* FROM moderation_audit e
+      `SELECT e.*, e.at::text AS at_text FROM moderation_audit e
        LEFT JOIN room r ON r.id = e.room_id
        WHERE ($3::uuid IS NULL OR e.room_id = $3::uuid)
          AND ($4::timestamptz IS NULL OR (e.at, e.id) < ($4::timestamptz, $5::uuid))
@@ -111,7 +114,7 @@ export class ModerationRepository {
   async listReports(
     account: { id: string; role: string },
     status: 'open' | 'resolved' | undefined,
-    after: { at: Date; id: string } | undefined,
+    after: { at: string; id: string } | undefined,
     limit: number,
   ): Promise<ReportRow[]> {
     return this.dataSource.query<ReportRow[]>(
@@ -137,10 +140,15 @@ export class ModerationRepository {
     return rows[0];
   }
 
-  async resolveReport(id: string, accountId: string, note: string | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE message_report SET status = 'resolved', resolved_at = now(), resolved_by = $2, resolution_note = $3 WHERE id = $1`,
+  /** False when someone resolved it first. */
+  async resolveReport(id: string, accountId: string, note: string | null): Promise<boolean> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `WITH done AS (
+         UPDATE message_report SET status = 'resolved', resolved_at = now(), resolved_by = $2, resolution_note = $3
+         WHERE id = $1 AND status = 'open' RETURNING id)
+       SELECT id FROM done`,
       [id, accountId, note],
     );
+    return rows.length > 0;
   }
 }

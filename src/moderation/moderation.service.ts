@@ -48,6 +48,13 @@ export class ModerationService {
     const identity = socket.identity;
     if (identity.kind !== 'account')
       throw new DomainError('FORBIDDEN', 'Only the room’s facilitators may do this');
+    // Powers last as long as the token the socket was opened with.
+    if (identity.expiresAt <= Date.now()) {
+      throw new DomainError(
+        'UNAUTHORIZED',
+        'Your sign-in has expired; sign in again and reconnect',
+      );
+    }
     const actor = await this.accounts.findEnabled(identity.accountId);
     if (actor === undefined) throw new DomainError('FORBIDDEN', 'This account is disabled');
     const room = await this.roomsService.require(roomId);
@@ -125,6 +132,7 @@ export class ModerationService {
   private async remove(room: RoomRow, member: MemberRow): Promise<void> {
     await this.rooms.endMemberConnections(room.id, member.id);
     await this.rooms.setMemberState(member.id, 'left');
+    if (room.floor_member_id === member.id) await this.rooms.setFloor(room.id, null, null);
     this.broadcaster.removeMember(member.id, room.id);
     await this.presence(room.id);
     await this.roomsService.broadcastState(room.id);
@@ -168,13 +176,28 @@ export class ModerationService {
       memberId: member.id,
       reason: dto.reason,
     });
-    this.broadcaster.toMember(member.id, 'moderation', {
-      roomId: room.id,
-      action: 'banned',
-      ...(until === null ? {} : { until: isoInstant(until) }),
-      ...(dto.reason === undefined ? {} : { reason: dto.reason }),
-    });
+    const banned = (target: RoomRow, targetMember: MemberRow): void =>
+      this.broadcaster.toMember(targetMember.id, 'moderation', {
+        roomId: target.id,
+        action: 'banned',
+        ...(until === null ? {} : { until: isoInstant(until) }),
+        ...(dto.reason === undefined ? {} : { reason: dto.reason }),
+      });
+    banned(room, member);
     await this.remove(room, member);
+    if (scope === 'group') {
+      // Out of the group's other rooms too, right now: not just barred from coming back.
+      for (const other of await this.rooms.presentMembershipsInGroup(
+        member.participant_id,
+        room.meeting_group_id as string,
+      )) {
+        if (other.room_id === room.id) continue;
+        const otherRoom = await this.rooms.findRoom(other.room_id);
+        if (otherRoom === undefined) continue;
+        banned(otherRoom, other);
+        await this.remove(otherRoom, other);
+      }
+    }
     return {};
   }
 
@@ -211,8 +234,11 @@ export class ModerationService {
     const member = await this.targetMember(room, dto.memberId, 'admit');
     if (member.state !== 'waiting') throw new DomainError('CONFLICT', 'This member is not waiting');
     await this.rooms.setMemberState(member.id, 'active');
+    // Time in the waiting room is not time in the meeting.
+    await this.rooms.startPresence(member.id);
     await this.record(actor, 'admit', room, { memberId: member.id });
     this.broadcaster.toMember(member.id, 'moderation', { roomId: room.id, action: 'admitted' });
+    await this.sessions.announceWaiting(room.id);
     return {};
   }
 
@@ -233,21 +259,25 @@ export class ModerationService {
 
   /** The first raised hand gets the floor for the room's share time; their hand comes down. */
   async shareNext(socket: SocketHandle, dto: RoomRefDto): Promise<RoomStateView> {
-    const { room } = await this.requireModerator(socket, dto.roomId);
-    const queue = await this.rooms.shareQueue(room.id);
-    const next = queue[0];
-    if (next === undefined) throw new DomainError('CONFLICT', 'No one has a hand raised');
+    const { room, actor } = await this.requireModerator(socket, dto.roomId);
+    // The first raised hand of someone here now; those who dropped keep their place, not the turn.
+    const next = (await this.rooms.shareQueuePresent(room.id))[0];
+    if (next === undefined) throw new DomainError('CONFLICT', 'No one here has a hand raised');
     const endsAt = new Date(Date.now() + room.share_seconds * 1000);
     await this.rooms.setHandRaised(next, false);
     await this.rooms.setFloor(room.id, next, endsAt);
     this.scheduleFloorEnd(room.id, endsAt);
+    await this.record(actor, 'share:next', room, { memberId: next });
     await this.presenceAndState(room.id);
     return this.roomsService.state(room.id);
   }
 
   async shareEnd(socket: SocketHandle, dto: RoomRefDto): Promise<RoomStateView> {
-    const { room } = await this.requireModerator(socket, dto.roomId);
+    const { room, actor } = await this.requireModerator(socket, dto.roomId);
     await this.rooms.setFloor(room.id, null, null);
+    await this.record(actor, 'share:end', room, {
+      ...(room.floor_member_id === null ? {} : { memberId: room.floor_member_id }),
+    });
     clearTimeout(this.floorTimers.get(room.id));
     return this.stateChanged(room.id);
   }

@@ -47,6 +47,8 @@ export interface JoinAck {
   self: MemberView;
   members: MemberView[];
   messages: MessageView[];
+  /** Facilitators only: who is in the waiting room. */
+  waiting?: MemberView[];
 }
 
 /** The sender learns what was taken out of their message (contact details). */
@@ -132,6 +134,8 @@ export interface ServerEvents {
   safety: { roomId: string; resources: SafetyResource[] };
   'report:new': { reportId: string; roomId: string; messageId: string; reason: string };
   'room:closed': { roomId: string };
+  /** Ours, beyond the contract: who is in the waiting room, for the room's facilitators. */
+  'room:waiting': { roomId: string; members: MemberView[] };
   /** Ours, beyond the contract: a crisis message, for the room's facilitators only. */
   'safety:alert': { roomId: string; memberId: string; messageId: string; kinds: string[] };
 }

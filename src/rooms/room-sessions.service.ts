@@ -19,7 +19,7 @@ import type {
 import { NodeIdentity } from './realtime/node-identity.js';
 import { RoomBroadcaster } from './realtime/room-broadcaster.js';
 import { channels, type ClientEvents, type MemberRole, type MessageView } from './room-events.js';
-import { toMemberView, toMessageView } from './room.mapper.js';
+import { isMuted, toMemberView, toMessageView } from './room.mapper.js';
 import { RoomsRepository, type MemberRow, type RoomRow } from './rooms.repository.js';
 import { RoomsService } from './rooms.service.js';
 import { assessCrisis } from './safety/crisis.js';
@@ -28,7 +28,7 @@ import { redactPersonalInfo } from './safety/redaction.js';
 
 export type SocketIdentity =
   | { kind: 'participant'; participantId: string }
-  | { kind: 'account'; accountId: string; role: Role };
+  | { kind: 'account'; accountId: string; role: Role; expiresAt: number };
 
 /** What the sessions need of a socket; the gateway adapts a Socket.IO socket to it. */
 export interface SocketHandle {
@@ -178,10 +178,7 @@ export class RoomSessionsService implements OnModuleDestroy {
     // socket of this member, on any instance.
     socket.join([channels.member(member.id)]);
     if (member.state === 'waiting') {
-      this.broadcaster.toFacilitators(room.id, 'presence', {
-        roomId: room.id,
-        members: await this.presentViews(room.id),
-      });
+      await this.announceWaiting(room.id);
       throw new DomainError('WAITING_FOR_ADMISSION', 'A facilitator will let you in shortly');
     }
     socket.join(
@@ -200,6 +197,9 @@ export class RoomSessionsService implements OnModuleDestroy {
       self: toMemberView(member),
       members,
       messages: messages.map((m) => toMessageView(m, room.pinned_message_id)),
+      ...(role === 'facilitator'
+        ? { waiting: (await this.rooms.waitingMembers(room.id)).map((m) => toMemberView(m)) }
+        : {}),
     };
   }
 
@@ -236,7 +236,7 @@ export class RoomSessionsService implements OnModuleDestroy {
       return { ...toMessageView(existing, room.pinned_message_id), redactions: [] };
     if (room.status !== 'open') throw new DomainError('ROOM_CLOSED', 'This room is not open');
     const now = new Date();
-    if (member.muted_until !== null && member.muted_until.getTime() > now.getTime()) {
+    if (isMuted(member, now)) {
       throw new DomainError('MUTED', 'A facilitator has muted you for now');
     }
     if (
@@ -430,6 +430,13 @@ export class RoomSessionsService implements OnModuleDestroy {
     if (member.state !== 'active')
       throw new DomainError('NOT_IN_ROOM', 'Join the room first (room:join)');
     return { room, member };
+  }
+
+  /** Facilitators see who waits to be admitted (room:waiting), whenever that changes. */
+  async announceWaiting(roomId: string): Promise<void> {
+    const now = new Date();
+    const members = (await this.rooms.waitingMembers(roomId)).map((m) => toMemberView(m, now));
+    this.broadcaster.toFacilitators(roomId, 'room:waiting', { roomId, members });
   }
 
   async presentViews(roomId: string): Promise<ReturnType<typeof toMemberView>[]> {

@@ -2,13 +2,23 @@ import { isoInstant } from '../common/instants.js';
 import type { MemberView, MessageView } from './room-events.js';
 import type { MemberRow, MessageRow } from './rooms.repository.js';
 
+/**
+ * A lasting mute is stored as 'infinity', which the driver reads back as the number Infinity
+ * rather than a Date.
+ */
+export function isMuted(member: Pick<MemberRow, 'muted_until'>, now: Date = new Date()): boolean {
+  const until = member.muted_until as Date | number | null;
+  if (until === null) return false;
+  return typeof until === 'number' ? until > now.getTime() : until.getTime() > now.getTime();
+}
+
 export function toMemberView(member: MemberRow, now: Date = new Date()): MemberView {
   return {
     memberId: member.id,
     handle: member.handle,
     role: member.role,
     handRaised: member.hand_raised_at !== null,
-    muted: member.muted_until !== null && member.muted_until.getTime() > now.getTime(),
+    muted: isMuted(member, now),
   };
 }
 

@@ -35,7 +35,8 @@ export interface MemberRow {
   role: MemberRole;
   state: 'active' | 'waiting' | 'left' | 'kicked';
   hand_raised_at: Date | null;
-  muted_until: Date | null;
+  /** A Date, or the number Infinity for a lasting mute: read it through isMuted(). */
+  muted_until: Date | number | null;
   last_sent_at: Date | null;
 }
 
@@ -214,6 +215,16 @@ export class RoomsRepository {
     return rows.length > 0;
   }
 
+  async startPresence(memberId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE room_member SET present_seconds = 0 WHERE id = $1`, [
+      memberId,
+    ]);
+    await this.dataSource.query(
+      `UPDATE room_connection SET connected_at = now() WHERE member_id = $1`,
+      [memberId],
+    );
+  }
+
   async leftOnPurpose(memberId: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE room_member m SET away_since = NULL, hand_raised_at = NULL
@@ -314,6 +325,28 @@ export class RoomsRepository {
          AND EXISTS (SELECT 1 FROM room_connection c WHERE c.member_id = m.id)
        ORDER BY m.joined_at, m.id`,
       [roomId],
+    );
+  }
+
+  /** The share queue without those who dropped off (who keep their place for a while). */
+  async shareQueuePresent(roomId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT m.id FROM room_member m
+       WHERE m.room_id = $1 AND m.hand_raised_at IS NOT NULL AND m.state = 'active'
+         AND EXISTS (SELECT 1 FROM room_connection c WHERE c.member_id = m.id)
+       ORDER BY m.hand_raised_at, m.id`,
+      [roomId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The participant's memberships, present now, in rooms of the group's meetings. */
+  async presentMembershipsInGroup(participantId: string, groupId: string): Promise<MemberRow[]> {
+    return this.dataSource.query<MemberRow[]>(
+      `SELECT m.* FROM room_member m JOIN room r ON r.id = m.room_id JOIN meeting mt ON mt.id = r.meeting_id
+       WHERE m.participant_id = $1 AND mt.group_id = $2
+         AND EXISTS (SELECT 1 FROM room_connection c WHERE c.member_id = m.id)`,
+      [participantId, groupId],
     );
   }
 

@@ -108,7 +108,7 @@ describe('facilitator tools: the basic journey', () => {
       { token: admin },
     );
     expect(audit.status).toBe(200);
-    expect(audit.body.items.map((e) => e.action)).toEqual(['ban', 'unmute', 'mute']);
+    expect(audit.body.items.map((e) => e.action)).toEqual(['ban', 'share:next', 'unmute', 'mute']);
   });
 
   it('gives an attendance certificate that verifies, and a tampered one that does not', async () => {

@@ -32,10 +32,15 @@ export class SocketAuth {
   async identify(token: unknown): Promise<SocketIdentity | undefined> {
     if (typeof token !== 'string' || token.length > 2048) return undefined;
     if (AccessTokensService.looksLikeJwt(token)) {
-      const account = await this.auth.authenticate(token);
-      return account === undefined
+      const found = await this.auth.authenticateWithExpiry(token);
+      return found === undefined
         ? undefined
-        : { kind: 'account', accountId: account.id, role: account.role };
+        : {
+            kind: 'account',
+            accountId: found.account.id,
+            role: found.account.role,
+            expiresAt: found.expiresAt,
+          };
     }
     const participant = await this.participants.authenticate(token);
     return participant === undefined
