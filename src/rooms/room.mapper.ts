@@ -7,7 +7,7 @@ import type { MemberRow, MessageRow } from './rooms.repository.js';
  * rather than a Date.
  */
 export function isMuted(member: Pick<MemberRow, 'muted_until'>, now: Date = new Date()): boolean {
-  const until = member.muted_until as Date | number | null;
+  const until = member.muted_until;
   if (until === null) return false;
   return typeof until === 'number' ? until > now.getTime() : until.getTime() > now.getTime();
 }
