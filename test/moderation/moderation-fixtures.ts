@@ -20,6 +20,13 @@ import {
   type AckReply,
   type Participant,
 } from '../support/sockets.js';
+import type {
+  MemberView,
+  MessageView,
+  RoomStateView,
+  JoinAck,
+} from '../../src/rooms/room-events.js';
+export type { MemberView, MessageView, RoomStateView, JoinAck };
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,44 +39,6 @@ export const MOD_ENV: Record<string, string> = {
 };
 
 export const FACILITATOR_PASSWORD = 'facilitator-password-1';
-
-export interface MemberView {
-  memberId: string;
-  handle: string;
-  role: 'participant' | 'facilitator';
-  handRaised: boolean;
-  muted: boolean;
-}
-
-export interface MessageView {
-  id: string;
-  roomId: string;
-  seq: number;
-  clientId: string;
-  body: string;
-  author: { memberId: string; handle: string; role: 'participant' | 'facilitator' };
-  createdAt: string;
-  pinned: boolean;
-}
-
-export interface RoomStateView {
-  id: string;
-  name: string;
-  status: 'scheduled' | 'open' | 'closed';
-  locked: boolean;
-  slowModeSeconds: number;
-  waitingRoom: boolean;
-  pinned: MessageView | null;
-  shareQueue: string[];
-  floor: { memberId: string; endsAt: string } | null;
-}
-
-export interface JoinAck {
-  room: RoomStateView;
-  self: MemberView;
-  members: MemberView[];
-  messages: MessageView[];
-}
 
 export interface ModerationEvent {
   roomId: string;

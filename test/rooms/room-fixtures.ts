@@ -15,6 +15,14 @@ import {
   type AckReply,
   type Participant,
 } from '../support/sockets.js';
+import type {
+  JoinAck,
+  MemberView,
+  MessageView,
+  RoomStateView,
+  SentMessageAck,
+} from '../../src/rooms/room-events.js';
+export type { MemberView, MessageView, RoomStateView, JoinAck };
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
@@ -27,45 +35,7 @@ export const ROOMS_ENV: Record<string, string> = {
   MESSAGES_PER_MINUTE: '100000',
 };
 
-export interface MemberView {
-  memberId: string;
-  handle: string;
-  role: 'participant' | 'facilitator';
-  handRaised: boolean;
-  muted: boolean;
-}
-
-export interface MessageView {
-  id: string;
-  roomId: string;
-  seq: number;
-  clientId: string;
-  body: string;
-  author: { memberId: string; handle: string; role: 'participant' | 'facilitator' };
-  createdAt: string;
-  pinned: boolean;
-}
-
-export type SentMessage = MessageView & { redactions: string[] };
-
-export interface RoomStateView {
-  id: string;
-  name: string;
-  status: 'scheduled' | 'open' | 'closed';
-  locked: boolean;
-  slowModeSeconds: number;
-  waitingRoom: boolean;
-  pinned: MessageView | null;
-  shareQueue: string[];
-  floor: { memberId: string; endsAt: string } | null;
-}
-
-export interface JoinAck {
-  room: RoomStateView;
-  self: MemberView;
-  members: MemberView[];
-  messages: MessageView[];
-}
+export type SentMessage = SentMessageAck;
 
 export interface PresenceEvent {
   roomId: string;

@@ -7,13 +7,12 @@ import {
   IsString,
   Length,
   Matches,
-  MaxLength,
   Max,
   Min,
   ValidateIf,
 } from 'class-validator';
 import { IsInstant } from '../../common/validators.js';
-import { QueryNumber } from '../../common/query-transforms.js';
+import { PageQueryDto } from '../../common/dto/page-query.dto.js';
 import { SLUG_PATTERN } from '../../meetings/meeting-record.js';
 
 export class RoomDto {
@@ -37,21 +36,7 @@ export class RoomPageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
-export class ListRoomsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
-  @IsOptional()
-  @QueryNumber()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
-}
+export class ListRoomsQueryDto extends PageQueryDto {}
 
 export class CreateRoomDto {
   @ApiProperty({ maxLength: 120 })
