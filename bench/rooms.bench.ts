@@ -213,8 +213,9 @@ async function run(target: Target): Promise<RunResult> {
   const cpuStart = cpuSeconds(target.pid);
   measuring = true;
   // Each room sends about once a second, staggered so the load is even.
-  const timers = [...byRoom.entries()].map(([roomId, members], i) =>
-    setTimeout(
+  const timers: NodeJS.Timeout[] = [];
+  [...byRoom.entries()].forEach(([roomId, members], i) => {
+    const start = setTimeout(
       () => {
         const tick = (): void => {
           const sender = members[Math.floor(Math.random() * members.length)] as Socket;
@@ -235,8 +236,9 @@ async function run(target: Target): Promise<RunResult> {
         timers.push(setInterval(tick, 1000));
       },
       (i * 1000) / byRoom.size,
-    ),
-  ) as NodeJS.Timeout[];
+    );
+    timers.push(start);
+  });
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   for (const timer of timers) {
     clearTimeout(timer);
