@@ -368,9 +368,13 @@ describe('facilitator accounts over the admin REST API', () => {
         ]);
       }
     }
-    expect(rounds).toEqual(
-      Array.from({ length: 5 }, () => ({ statuses: [200, 409], enabledAdmins: 1 })),
-    );
+    // The loser is refused either by the last-admin rule (409) or, when the winner's change
+    // landed before its request was even authorized, because it is no longer an admin (403).
+    for (const round of rounds) {
+      expect(round.enabledAdmins).toBe(1);
+      expect(round.statuses[0]).toBe(200);
+      expect([403, 409]).toContain(round.statuses[1]);
+    }
   });
 
   test('every stored password is an argon2id hash, never the password', async () => {

@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../../config/config.js';
+import { withTimeout } from '../../common/with-timeout.js';
 
 const logger = new Logger('RoomsIoAdapter');
 
@@ -47,6 +48,14 @@ export class RoomsIoAdapter extends IoAdapter {
     this.pool.on('error', (err) =>
       logger.warn('socket.io adapter pool error', { error: err.message }),
     );
+    // The adapter keeps one client checked out for LISTEN and listens for its 'end' (then it
+    // reconnects), but not for its 'error': without this, a database restart would be an
+    // unhandled error that takes the whole process down.
+    this.pool.on('connect', (client) => {
+      client.on('error', (err) =>
+        logger.warn('socket.io adapter connection lost', { error: err.message }),
+      );
+    });
     server.adapter(
       createAdapter(this.pool, {
         errorHandler: (err) => logger.warn('socket.io adapter error', { error: err.message }),
@@ -57,7 +66,11 @@ export class RoomsIoAdapter extends IoAdapter {
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
-    await this.pool?.end().catch(() => undefined);
+    // The adapter may still hold its LISTEN client (reconnecting after a database restart, say):
+    // ending the pool waits for it, so bound the wait and let process exit close the socket.
+    await withTimeout(this.pool?.end().catch(() => undefined) ?? Promise.resolve(), 2000, () => {
+      logger.warn('socket.io adapter pool did not end in time');
+    });
     this.pool = undefined;
   }
 }
