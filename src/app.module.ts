@@ -11,6 +11,7 @@ import { RoomsModule } from './rooms/rooms.module.js';
 import { AttendanceModule } from './attendance/attendance.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { FacilitatorAdminModule } from './facilitators/facilitator-admin.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         AttendanceModule,
         FacilitatorAdminModule,
         RealtimeModule,
+        WebModule,
       ],
     };
   }

@@ -1,7 +1,8 @@
 import { RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import { WEB_DIST, WebService } from './web/web.service.js';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { RoomsIoAdapter } from './rooms/realtime/rooms-io.adapter.js';
@@ -13,6 +14,31 @@ import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 
 export const API_PREFIX = 'api/v1';
+
+/** The paths the web app answers (its client-side routes); everything else is the API. */
+const WEB_PAGES = [
+  '/meetings/:slug',
+  '/rooms/:id',
+  '/facilitate',
+  '/facilitate/*rest',
+  '/admin',
+  '/admin/*rest',
+];
+
+/** The web app: static assets under /assets and its pages, outside the API prefix. */
+function serveWebApp(app: NestExpressApplication): void {
+  const web = app.get(WebService);
+  app.useStaticAssets(WEB_DIST, { prefix: '/assets/', index: false, maxAge: '1h' });
+  const express = app.getHttpAdapter().getInstance() as Express;
+  express.get('/', (_req: Request, res: Response, next: NextFunction) => {
+    web
+      .home()
+      .then((html) => res.type('html').setHeader('Cache-Control', 'no-store').send(html), next);
+  });
+  express.get(WEB_PAGES, (_req: Request, res: Response) => {
+    res.type('html').send(web.page());
+  });
+}
 
 function notFoundFallback(req: Request, res: Response): void {
   sendError(res, new DomainError('NOT_FOUND', `Cannot ${req.method} ${req.path}`));
@@ -37,6 +63,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   } else if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins, credentials: true });
   }
+  serveWebApp(app);
   app.use(jsonBody(config.bodyLimitBytes, { [`/${API_PREFIX}/imports`]: config.importMaxBytes }));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
