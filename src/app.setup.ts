@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { WEB_DIST, WebService } from './web/web.service.js';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
@@ -29,7 +29,7 @@ const WEB_PAGES = [
 function serveWebApp(app: NestExpressApplication): void {
   const web = app.get(WebService);
   app.useStaticAssets(WEB_DIST, { prefix: '/assets/', index: false, maxAge: '1h' });
-  const express = app.getHttpAdapter().getInstance() as Express;
+  const express = app.getHttpAdapter().getInstance();
   express.get('/', (_req: Request, res: Response, next: NextFunction) => {
     web
       .home()
