@@ -8,6 +8,8 @@ export default {
   },
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Browser tests need Chromium: they run with npm run test:web (jest.web.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/test/web/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/setup-file.ts'],

@@ -19,6 +19,7 @@ const SECONDS = Number(process.env.BENCH_ROOMS_SECONDS ?? 60);
 const SMALL_ROOMS = Number(process.env.BENCH_SMALL_ROOMS ?? 100);
 const SMALL_SIZE = Number(process.env.BENCH_SMALL_SIZE ?? 20);
 const BIG_SIZE = Number(process.env.BENCH_BIG_SIZE ?? 500);
+const SETTLE_MS = 5000;
 const ADMIN = { email: 'bench@example.org', password: 'bench-admin-password' };
 
 interface Target {
@@ -210,6 +211,8 @@ async function run(target: Target): Promise<RunResult> {
     byRoom.set(roomId, [...(byRoom.get(roomId) ?? []), socket]);
   let sent = 0;
   let failedSends = 0;
+  // Let the arrivals settle (presence updates of 2,500 joins) before measuring the steady state.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const cpuStart = cpuSeconds(target.pid);
   measuring = true;
   // Each room sends about once a second, staggered so the load is even.

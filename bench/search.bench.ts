@@ -141,7 +141,8 @@ async function main(): Promise<void> {
     const loadTime = await timed(() => load(db.url, fellowships));
     await app.app.get(OccurrenceWindowService).advance(new Date());
     const meetingsService = app.app.get(MeetingsService);
-    const raw = new pg.Client({ connectionString: db.url });
+    // The same session settings as the service's pool (see data-source.ts).
+    const raw = new pg.Client({ connectionString: db.url, options: '-c jit=off' });
     raw.on('error', () => undefined);
     await raw.connect();
     const counts = await raw.query<{ m: number; o: number }>(

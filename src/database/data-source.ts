@@ -36,6 +36,9 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
       // Fail fast when the database is gone, so requests get 503 instead of hanging.
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
+      // JIT compiles a query in tens of milliseconds to save time on long analytic ones; ours are
+      // short lookups whose cost estimates still cross jit_above_cost, so it only adds latency.
+      options: '-c jit=off',
     },
   };
 }

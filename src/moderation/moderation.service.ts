@@ -95,7 +95,7 @@ export class ModerationService {
   }
 
   private async presence(roomId: string): Promise<void> {
-    this.broadcaster.presence({ roomId, members: await this.sessions.presentViews(roomId) });
+    this.sessions.announcePresence(roomId);
   }
 
   async mute(socket: SocketHandle, dto: MuteDto): Promise<Empty> {

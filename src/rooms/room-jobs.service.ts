@@ -59,6 +59,7 @@ export class RoomJobsService
     this.stopTimers();
     try {
       for (const roomId of await this.rooms.forgetNode(this.node.id)) {
+        // Now, not coalesced: the adapter closes right after this.
         this.broadcaster.presence({ roomId, members: await this.sessions.presentViews(roomId) });
       }
     } catch (err) {
@@ -94,7 +95,7 @@ export class RoomJobsService
   private async heartbeat(): Promise<void> {
     await this.rooms.heartbeat(this.node.id);
     for (const roomId of await this.rooms.removeConnectionsOfDeadNodes(NODE_STALE_SECONDS)) {
-      this.broadcaster.presence({ roomId, members: await this.sessions.presentViews(roomId) });
+      this.sessions.announcePresence(roomId);
     }
   }
 

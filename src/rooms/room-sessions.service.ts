@@ -44,6 +44,7 @@ export interface SocketHandle {
 }
 
 const JOIN_HISTORY = 50;
+const PRESENCE_COALESCE_MS = 100;
 /** How long after dropping off someone still counts as present for locked or full rooms. */
 const RETURNING_GRACE_SECONDS = 120;
 const SYNC_LIMIT = 500;
@@ -60,6 +61,7 @@ function normalizeHandle(raw: string): string {
 export class RoomSessionsService implements OnModuleDestroy {
   private readonly messageBuckets: TokenBuckets;
   private readonly lastTyping = new Map<string, number>();
+  private readonly pendingPresence = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly rooms: RoomsRepository,
@@ -76,6 +78,7 @@ export class RoomSessionsService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.messageBuckets.close();
+    for (const timer of this.pendingPresence.values()) clearTimeout(timer);
   }
 
   async join(socket: SocketHandle, dto: JoinRoomDto): Promise<ClientEvents['room:join']> {
@@ -191,7 +194,7 @@ export class RoomSessionsService implements OnModuleDestroy {
       this.presentViews(room.id),
       this.rooms.messagesBefore(room.id, null, JOIN_HISTORY),
     ]);
-    this.broadcaster.presence({ roomId: room.id, members });
+    this.announcePresence(room.id);
     return {
       room: state,
       self: toMemberView(member),
@@ -225,7 +228,7 @@ export class RoomSessionsService implements OnModuleDestroy {
   private async dropConnection(socketId: string, roomId: string): Promise<void> {
     const result = await this.rooms.removeConnection(socketId, roomId);
     if (result?.memberGone === true) {
-      this.broadcaster.presence({ roomId, members: await this.presentViews(roomId) });
+      this.announcePresence(roomId);
     }
   }
 
@@ -390,7 +393,7 @@ export class RoomSessionsService implements OnModuleDestroy {
   }
 
   private async afterHandChange(roomId: string): Promise<void> {
-    this.broadcaster.presence({ roomId, members: await this.presentViews(roomId) });
+    this.announcePresence(roomId);
     await this.roomsService.broadcastState(roomId);
   }
 
@@ -430,6 +433,24 @@ export class RoomSessionsService implements OnModuleDestroy {
     if (member.state !== 'active')
       throw new DomainError('NOT_IN_ROOM', 'Join the room first (room:join)');
     return { room, member };
+  }
+
+  /**
+   * Tells the room who is here, shortly: changes within PRESENCE_COALESCE_MS go out as one
+   * update. Without that, 500 people arriving would send 500 lists of up to 500 members to up
+   * to 500 people, and everything else would queue behind them.
+   */
+  announcePresence(roomId: string): void {
+    if (this.pendingPresence.has(roomId)) return;
+    const timer = setTimeout(() => {
+      this.pendingPresence.delete(roomId);
+      this.presentViews(roomId).then(
+        (members) => this.broadcaster.presence({ roomId, members }),
+        () => undefined,
+      );
+    }, PRESENCE_COALESCE_MS);
+    timer.unref();
+    this.pendingPresence.set(roomId, timer);
   }
 
   /** Facilitators see who waits to be admitted (room:waiting), whenever that changes. */

@@ -177,7 +177,15 @@ describe('bad input on every client event', () => {
     admin = await login(t);
     roomId = (await createRoom(t, admin)).id;
     speaker = await joinAs(t, jar, roomId, 'Speaker');
+    // Presence updates are coalesced and come a moment later: let this one land before any
+    // test starts watching what the bystander receives.
+    const settled = nextEvent<{ members: unknown[] }>(
+      speaker.socket,
+      'presence',
+      (e) => e.members.length === 2,
+    );
     bystander = await joinAs(t, jar, roomId, 'Bystander');
+    await settled;
     messageId = (await sendOk(speaker.socket, roomId, 'something to report')).id;
   });
 
