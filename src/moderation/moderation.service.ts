@@ -94,10 +94,6 @@ export class ModerationService {
     });
   }
 
-  private async presence(roomId: string): Promise<void> {
-    this.sessions.announcePresence(roomId);
-  }
-
   async mute(socket: SocketHandle, dto: MuteDto): Promise<Empty> {
     const { room, actor } = await this.requireModerator(socket, dto.roomId);
     const member = await this.targetMember(room, dto.memberId, 'mute');
@@ -110,7 +106,7 @@ export class ModerationService {
       ...(until === null ? {} : { until: isoInstant(until) }),
       ...(dto.reason === undefined ? {} : { reason: dto.reason }),
     });
-    await this.presence(room.id);
+    this.sessions.announcePresence(room.id);
     return {};
   }
 
@@ -124,7 +120,7 @@ export class ModerationService {
       action: 'unmuted',
       ...(dto.reason === undefined ? {} : { reason: dto.reason }),
     });
-    await this.presence(room.id);
+    this.sessions.announcePresence(room.id);
     return {};
   }
 
@@ -134,7 +130,7 @@ export class ModerationService {
     await this.rooms.setMemberState(member.id, 'left');
     if (room.floor_member_id === member.id) await this.rooms.setFloor(room.id, null, null);
     this.broadcaster.removeMember(member.id, room.id);
-    await this.presence(room.id);
+    this.sessions.announcePresence(room.id);
     await this.roomsService.broadcastState(room.id);
   }
 
@@ -307,7 +303,7 @@ export class ModerationService {
   }
 
   private async presenceAndState(roomId: string): Promise<void> {
-    await this.presence(roomId);
+    this.sessions.announcePresence(roomId);
     await this.roomsService.broadcastState(roomId);
   }
 
