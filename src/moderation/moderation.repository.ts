@@ -113,16 +113,25 @@ export class ModerationRepository {
   /** Oldest first (a queue); `after` continues a previous page. */
   async listReports(
     account: { id: string; role: string },
-    status: 'open' | 'resolved' | undefined,
+    filter: { status: 'open' | 'resolved' | undefined; roomId: string | undefined },
     after: { at: string; id: string } | undefined,
     limit: number,
   ): Promise<ReportRow[]> {
     return this.dataSource.query<ReportRow[]>(
       `${REPORT_SELECT}
        WHERE ($3::varchar IS NULL OR p.status = $3::varchar) AND ${moderatedRooms('$1', '$2')}
+         AND ($7::uuid IS NULL OR p.room_id = $7::uuid)
          AND ($4::timestamptz IS NULL OR (p.created_at, p.id) > ($4::timestamptz, $5::uuid))
        ORDER BY p.created_at, p.id LIMIT $6`,
-      [account.id, account.role, status ?? null, after?.at ?? null, after?.id ?? null, limit],
+      [
+        account.id,
+        account.role,
+        filter.status ?? null,
+        after?.at ?? null,
+        after?.id ?? null,
+        limit,
+        filter.roomId ?? null,
+      ],
     );
   }
 

@@ -1,14 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MeetingResponseDto } from '../meetings/dto/meeting-response.dto.js';
 import { SearchMeetingsDto } from '../meetings/dto/search-meetings.dto.js';
 import { MeetingsService } from '../meetings/meetings.service.js';
 
 const logger = new Logger('Web');
 
-/** Where `npm run build` puts the web app (dist/web), seen from this compiled file (dist/src/web). */
-export const WEB_DIST = new URL('../../web/', import.meta.url).pathname;
+/**
+ * Where `npm run build` puts the web app: dist/web under the package root. Found by walking up
+ * to package.json, because this file runs both compiled (dist/src/web) and from source (tests).
+ */
+export const WEB_DIST = `${packageRoot(dirname(fileURLToPath(import.meta.url)))}/dist/web/`;
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return from;
+  }
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -98,6 +110,7 @@ export function renderStartingSoon(data: StartingSoon): string {
     items.length === 0
       ? `<p class="empty">${empty}</p>`
       : `<ul class="meeting-list">${items.map((m) => card(m, label)).join('')}</ul>`;
-  return `<section aria-labelledby="on-now"><h2 id="on-now">On now</h2>${list(data.inProgress, 'Started', 'Nothing is in progress right now.')}</section>
+  return `<h1>Find a meeting</h1><p class="lede">Meetings happening now and starting soon.</p>
+    <section aria-labelledby="on-now"><h2 id="on-now">On now</h2>${list(data.inProgress, 'Started', 'Nothing is in progress right now.')}</section>
     <section aria-labelledby="soon"><h2 id="soon">Starting in the next two hours</h2>${list(data.startingSoon, 'Starts', 'No meetings start in the next two hours.')}</section>`;
 }

@@ -194,6 +194,25 @@ describe('reports and the audit log', () => {
       expect(row?.status).toBe('open');
     });
 
+    test('?roomId= narrows the queue to one room; another room gives none of it; a malformed id is 400', async () => {
+      const mine = await reports(admin, `?status=open&roomId=${roomId}`);
+      expect(mine.items.map((r) => r.id)).toContain(reportId);
+      expect(mine.items.every((r) => r.roomId === roomId)).toBe(true);
+      expect((await reports(fran.token, `?roomId=${roomId}`)).items.map((r) => r.id)).toContain(
+        reportId,
+      );
+      const other = await reports(admin, `?roomId=${otherRoomId}`);
+      expect(other.items.map((r) => r.id)).not.toContain(reportId);
+      expect(other.items.every((r) => r.roomId === otherRoomId)).toBe(true);
+      // A filter never widens what a facilitator may see.
+      expect((await reports(otto.token, `?roomId=${roomId}`)).items).toEqual([]);
+      expectApiError(
+        await api(t, 'GET', '/moderation/reports?roomId=not-a-uuid', { token: admin }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    });
+
     test('resolving records the note and the action, leaves the open queue, is audited; a second time is 409', async () => {
       const res = await api<Report>(t, 'POST', `/moderation/reports/${reportId}/resolve`, {
         token: fran.token,

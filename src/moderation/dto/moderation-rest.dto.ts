@@ -7,6 +7,11 @@ export class ListReportsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['open', 'resolved'])
   status?: 'open' | 'resolved';
+
+  @ApiPropertyOptional({ description: 'Only this room’s reports' })
+  @IsOptional()
+  @IsUUID('all')
+  roomId?: string;
 }
 
 export class ResolveReportDto {

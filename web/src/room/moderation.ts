@@ -363,9 +363,9 @@ export function moderationTools(
     try {
       const page = await api<Page<Report>>('/moderation/reports', {
         token: token(),
-        query: { status: 'open', limit: '100' },
+        query: { status: 'open', roomId: room.id, limit: '100' },
       });
-      const mine = page.items.filter((r) => r.roomId === room.id);
+      const mine = page.items;
       reportTitle.textContent = `Open reports (${mine.length})`;
       reportList.replaceChildren(...mine.map(reportItem));
       if (!mine.length)
