@@ -8,5 +8,6 @@ import base from './jest.config.js';
 export default {
   ...base,
   testMatch: ['**/web/**/*.e2e.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 120000,
 };

@@ -4,6 +4,7 @@ import { MeetingDirectory1795366774182 } from './1795366774182-meeting-directory
 import { FacilitatorAccounts1795367081816 } from './1795367081816-facilitator-accounts.js';
 import { Rooms1795368561714 } from './1795368561714-rooms.js';
 import { Moderation1795369656997 } from './1795369656997-moderation.js';
+import { RoomGuidelines1795375438580 } from './1795375438580-room-guidelines.js';
 
 export const MIGRATIONS = [
   SearchExtensions1795365500000,
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   FacilitatorAccounts1795367081816,
   Rooms1795368561714,
   Moderation1795369656997,
+  RoomGuidelines1795375438580,
 ];

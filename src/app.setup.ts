@@ -28,7 +28,7 @@ const WEB_PAGES = [
 /** The web app: static assets under /assets and its pages, outside the API prefix. */
 function serveWebApp(app: NestExpressApplication): void {
   const web = app.get(WebService);
-  app.useStaticAssets(WEB_DIST, { prefix: '/assets/', index: false, maxAge: '1h' });
+  app.useStaticAssets(`${WEB_DIST}assets/`, { prefix: '/assets/', index: false, maxAge: '1h' });
   const express = app.getHttpAdapter().getInstance();
   express.get('/', (_req: Request, res: Response, next: NextFunction) => {
     web

@@ -75,6 +75,10 @@ export class Room {
   @Column({ type: 'integer', default: 30 })
   retentionDays!: number;
 
+  /** The room's own guidelines, shown before joining; null means the general ones. */
+  @Column({ type: 'varchar', length: 4000, nullable: true })
+  guidelines!: string | null;
+
   /** The last message number handed out: seq is per room, without gaps. */
   @Column({ type: 'bigint', default: 0 })
   lastSeq!: string;

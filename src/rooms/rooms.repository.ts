@@ -20,6 +20,7 @@ export interface RoomRow {
   slow_mode_seconds: number;
   share_seconds: number;
   retention_days: number;
+  guidelines: string | null;
   pinned_message_id: string | null;
   floor_member_id: string | null;
   floor_ends_at: Date | null;
@@ -55,7 +56,7 @@ export interface MessageRow {
 const ROOM_COLUMNS = `
   r.id, r.name, r.meeting_id, mt.slug AS meeting_slug, mt.group_id AS meeting_group_id, r.status,
   r.opens_at, r.closes_at, r.override_status, r.override_until, r.locked, r.waiting_room,
-  r.slow_mode_seconds, r.share_seconds, r.retention_days, r.pinned_message_id, r.floor_member_id, r.floor_ends_at,
+  r.slow_mode_seconds, r.share_seconds, r.retention_days, r.guidelines, r.pinned_message_id, r.floor_member_id, r.floor_ends_at,
   (SELECT count(DISTINCT c.member_id)::int FROM room_connection c WHERE c.room_id = r.id) AS member_count`;
 const MESSAGE_COLUMNS = `id, room_id, seq, client_id, body, member_id, author_handle, author_role, created_at`;
 
@@ -116,10 +117,11 @@ export class RoomsRepository {
     waitingRoom: boolean;
     shareSeconds: number;
     retentionDays: number;
+    guidelines: string | null;
   }): Promise<string> {
     const rows = await this.dataSource.query<{ id: string }[]>(
-      `INSERT INTO room (name, meeting_id, opens_at, closes_at, waiting_room, share_seconds, retention_days)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      `INSERT INTO room (name, meeting_id, opens_at, closes_at, waiting_room, share_seconds, retention_days, guidelines)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
       [
         values.name,
         values.meetingId,
@@ -128,6 +130,7 @@ export class RoomsRepository {
         values.waitingRoom,
         values.shareSeconds,
         values.retentionDays,
+        values.guidelines,
       ],
     );
     return rows[0]?.id as string;

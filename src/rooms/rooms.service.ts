@@ -73,6 +73,7 @@ export class RoomsService {
       waitingRoom: dto.waitingRoom ?? false,
       shareSeconds: dto.shareSeconds ?? 180,
       retentionDays: dto.retentionDays ?? 30,
+      guidelines: blankToNull(dto.guidelines),
     });
     // Whoever creates a room looks after it.
     if (account.role !== 'admin' && meetingId === null) await this.rooms.assignRoom(account.id, id);
@@ -87,6 +88,7 @@ export class RoomsService {
     if (dto.waitingRoom !== undefined) changes.waiting_room = dto.waitingRoom;
     if (dto.shareSeconds !== undefined) changes.share_seconds = dto.shareSeconds;
     if (dto.retentionDays !== undefined) changes.retention_days = dto.retentionDays;
+    if (dto.guidelines !== undefined) changes.guidelines = blankToNull(dto.guidelines);
     if (dto.opensAt !== undefined || dto.closesAt !== undefined) {
       if (room.meeting_id !== null) {
         throw new DomainError(
@@ -237,8 +239,15 @@ export class RoomsService {
       slowModeSeconds: room.slow_mode_seconds,
       shareSeconds: room.share_seconds,
       retentionDays: room.retention_days,
+      guidelines: room.guidelines,
     };
   }
+}
+
+/** Guidelines that are only whitespace mean "use the general ones". */
+function blankToNull(text: string | null | undefined): string | null {
+  const trimmed = text?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
 }
 
 function checkWindow(opensAt: Date | null, closesAt: Date | null): void {

@@ -156,6 +156,17 @@ describe('parseMeetingGuide', () => {
     expect(err.message).toBe(`Meeting Guide data must be a JSON array of meetings (got ${kind})`);
   });
 
+  it('drops TSML’s ONL type code (the conference fields say a meeting is online) and keeps the rest', () => {
+    const [row] = parseMeetingGuide(
+      [{ ...serenity, types: ['ONL', 'O', 'D', 'ONL'] }],
+      NO_DEFAULTS,
+    );
+    expect(row?.record?.types).toEqual(['O', 'D']);
+    const [odd] = parseMeetingGuide([{ ...serenity, types: 'O,D' }], NO_DEFAULTS);
+    // Not an array: passed on for normalizeMeeting to refuse with its own message.
+    expect(odd?.record?.types).toBe('O,D');
+  });
+
   it('gives an empty array no rows', () => {
     expect(parseMeetingGuide([], NO_DEFAULTS)).toEqual([]);
   });

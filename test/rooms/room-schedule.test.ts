@@ -225,6 +225,52 @@ describe('rooms REST and schedule', () => {
       expect((await api<RoomDto>(t, 'GET', `/rooms/${created.body.id}`)).body.status).toBe('open');
     });
 
+    test('a room’s own guidelines: set on create, read by anyone before joining, changed, and reset to the general ones', async () => {
+      const rules = 'First names only.\nCameras optional.\nWe close with the Serenity Prayer.';
+      const created = await api<RoomDto & { guidelines: string | null }>(t, 'POST', '/rooms', {
+        token: facilitator,
+        body: { name: 'Room with rules', guidelines: `  ${rules}  ` },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.guidelines).toBe(rules);
+      // Public, like the rest of the room's description: newcomers read them before joining.
+      const seen = await api<{ guidelines: string | null }>(t, 'GET', `/rooms/${created.body.id}`);
+      expect(seen.body.guidelines).toBe(rules);
+
+      const changed = await api<{ guidelines: string | null }>(
+        t,
+        'PATCH',
+        `/rooms/${created.body.id}`,
+        { token: facilitator, body: { guidelines: 'x'.repeat(4000) } },
+      );
+      expect(changed.body.guidelines).toHaveLength(4000);
+      for (const reset of [null, '   ']) {
+        const res = await api<{ guidelines: string | null }>(
+          t,
+          'PATCH',
+          `/rooms/${created.body.id}`,
+          { token: facilitator, body: { guidelines: reset } },
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.guidelines).toBeNull();
+      }
+      const plain = await api<{ guidelines: string | null }>(t, 'POST', '/rooms', {
+        token: admin,
+        body: { name: 'Room without rules' },
+      });
+      expect(plain.body.guidelines).toBeNull();
+
+      const other = await api<ErrorBody>(t, 'PATCH', `/rooms/${created.body.id}`, {
+        token: otherFacilitator,
+        body: { guidelines: 'Mine now' },
+      });
+      expect(other.status).toBe(403);
+      const anonymous = await api<ErrorBody>(t, 'PATCH', `/rooms/${created.body.id}`, {
+        body: { guidelines: 'Mine now' },
+      });
+      expect(anonymous.status).toBe(401);
+    });
+
     test('invalid bodies → 400 VALIDATION_FAILED; unknown room → 404', async () => {
       const room = await createRoom(t, admin);
       const cases: [string, string, unknown][] = [
@@ -241,6 +287,9 @@ describe('rooms REST and schedule', () => {
         ['POST', '/rooms', { name: 'Extra', isAdmin: true }],
         ['PATCH', `/rooms/${room.id}`, { status: 'bogus' }],
         ['PATCH', `/rooms/${room.id}`, { locked: 'yes' }],
+        ['POST', '/rooms', { name: 'Long rules', guidelines: 'x'.repeat(4001) }],
+        ['PATCH', `/rooms/${room.id}`, { guidelines: 42 }],
+        ['PATCH', `/rooms/${room.id}`, { guidelines: ['be kind'] }],
       ];
       for (const [method, path, body] of cases) {
         const res = await api<ErrorBody>(t, method, path, { token: admin, body });

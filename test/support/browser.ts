@@ -1,5 +1,11 @@
 import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 /** Where the browser tests leave screenshots of the main pages (git-ignored). */
 export const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
@@ -34,11 +40,16 @@ export interface WatchedPage {
   errors: string[];
 }
 
-export async function openPage(browser: Browser, viewport = PHONE): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  viewport = PHONE,
+  options: BrowserContextOptions = {},
+): Promise<WatchedPage> {
   const context = await browser.newContext({
     viewport,
     timezoneId: 'America/Chicago',
     locale: 'en-US',
+    ...options,
   });
   const page = await context.newPage();
   const errors: string[] = [];

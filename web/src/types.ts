@@ -79,6 +79,7 @@ export interface Room {
   waitingRoom?: boolean;
   slowModeSeconds?: number;
   shareSeconds?: number;
+  guidelines?: string | null;
 }
 
 export interface ParticipantToken {

@@ -109,6 +109,11 @@ export function parseMeetingGuide(data: unknown, _options: ParseOptions): Import
     if (item.slug !== undefined) {
       record.slug = typeof item.slug === 'number' ? String(item.slug) : item.slug;
     }
+    if (Array.isArray(item.types)) {
+      // TSML's feeds tag online meetings "ONL"; like TSML on import, drop it and let the
+      // conference fields say how to attend (a code outside the spec would refuse the row).
+      record.types = item.types.filter((code) => code !== 'ONL');
+    }
     record.day = Array.isArray(item.day) ? item.day.map(readDay) : readDay(item.day);
 
     if (item.latitude !== undefined || item.longitude !== undefined) {

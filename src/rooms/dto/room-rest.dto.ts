@@ -8,6 +8,7 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
@@ -29,6 +30,13 @@ export class RoomDto {
   @ApiProperty() slowModeSeconds!: number;
   @ApiProperty() shareSeconds!: number;
   @ApiProperty() retentionDays!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'The room’s own guidelines (plain text), shown before joining; null: the general ones',
+  })
+  guidelines!: string | null;
 }
 
 export class RoomPageDto {
@@ -85,6 +93,13 @@ export class CreateRoomDto {
   @Min(0)
   @Max(3650)
   retentionDays?: number;
+
+  @ApiPropertyOptional({ maxLength: 4000, nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @MaxLength(4000)
+  guidelines?: string | null;
 }
 
 export class UpdateRoomDto {
@@ -105,6 +120,18 @@ export class UpdateRoomDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() waitingRoom?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(10) @Max(3600) shareSeconds?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(3650) retentionDays?: number;
+
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    nullable: true,
+    type: String,
+    description: 'null or blank: back to the general guidelines',
+  })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @MaxLength(4000)
+  guidelines?: string | null;
 
   @ApiPropertyOptional({
     enum: ['open', 'closed'],

@@ -32,6 +32,7 @@ const FILTERS = [
   'lat',
   'lng',
   'radius_km',
+  'starting_within',
 ] as const;
 
 const PAGE_SIZE = '25';
@@ -282,6 +283,16 @@ function filterForm(
     [['', 'Any fellowship']],
     query.get('fellowship') ?? '',
   );
+  const startingWithin = select(
+    { name: 'starting_within' },
+    [
+      ['', 'Any day or time'],
+      ['60', 'Starting within an hour'],
+      ['120', 'Starting within 2 hours'],
+      ['240', 'Starting within 4 hours'],
+    ],
+    query.get('starting_within') ?? '',
+  );
   const program = select(
     { name: 'program' },
     [
@@ -420,6 +431,7 @@ function filterForm(
       { class: 'row' },
       field('Search by name, place or group', q),
       field('Fellowship', fellowship),
+      field('When', startingWithin),
     ),
     h(
       'fieldset',
@@ -449,7 +461,14 @@ function filterForm(
     const params: Record<string, string> = {};
     const text = str('q').trim();
     if (text) params.q = text;
-    for (const k of ['fellowship', 'program', 'types', 'time_from', 'time_to'] as const) {
+    for (const k of [
+      'fellowship',
+      'program',
+      'types',
+      'time_from',
+      'time_to',
+      'starting_within',
+    ] as const) {
       const v = str(k);
       if (v) params[k] = v;
     }

@@ -121,7 +121,7 @@ export async function roomPage(ctx: PageContext): Promise<void> {
       }
       void busy(submit, () => join(value, error, input));
     });
-    body.replaceChildren(statusLine, message ?? '', guidelines(), form);
+    body.replaceChildren(statusLine, message ?? '', guidelines(room.guidelines), form);
     if (focusForm) (message ?? input).focus();
   }
 

@@ -243,6 +243,34 @@ export function moderationTools(
     'click',
     () => void busy(endBtn, () => act('share:end', {}, 'The share has ended.')),
   );
+  // The room's own guidelines: what newcomers read before they pick a name.
+  const rules = h('textarea', { rows: '4', maxlength: '4000' }, room.guidelines ?? '');
+  const saveRules = h('button', { type: 'submit', class: 'button-secondary' }, 'Save guidelines');
+  const rulesForm = h(
+    'form',
+    { class: 'guidelines-form' },
+    field(
+      'Room guidelines',
+      rules,
+      'Plain text, shown before anyone joins. Leave empty for the general guidelines.',
+    ),
+    h('div', { class: 'actions' }, saveRules),
+  );
+  rulesForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void busy(saveRules, async () => {
+      try {
+        await api(`/rooms/${encodeURIComponent(room.id)}`, {
+          method: 'PATCH',
+          token: token(),
+          body: { guidelines: rules.value.trim() || null },
+        });
+        report(rules.value.trim() ? 'Guidelines saved.' : 'Back to the general guidelines.');
+      } catch (err) {
+        report(errorText(err), true);
+      }
+    });
+  });
   const closeArea = h('div', { class: 'close-area' });
   const closeBtn = h('button', { type: 'button', class: 'button-danger' }, 'Close room');
   closeBtn.addEventListener('click', () => {
@@ -293,6 +321,7 @@ export function moderationTools(
       reason,
       'Saved in the audit log and shown to the person it concerns.',
     ),
+    rulesForm,
     closeArea,
   );
 
