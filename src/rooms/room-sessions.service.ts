@@ -20,7 +20,12 @@ import { NodeIdentity } from './realtime/node-identity.js';
 import { RoomBroadcaster } from './realtime/room-broadcaster.js';
 import { channels, type ClientEvents, type MemberRole, type MessageView } from './room-events.js';
 import { isMuted, toMemberView, toMessageView } from './room.mapper.js';
-import { RoomsRepository, type MemberRow, type RoomRow } from './rooms.repository.js';
+import {
+  RoomsRepository,
+  type MemberRow,
+  type RoomRow,
+  type SenderRoom,
+} from './rooms.repository.js';
 import { RoomsService } from './rooms.service.js';
 import { assessCrisis } from './safety/crisis.js';
 import { crisisResources } from './safety/crisis-resources.js';
@@ -233,52 +238,33 @@ export class RoomSessionsService implements OnModuleDestroy {
   }
 
   async send(socket: SocketHandle, dto: SendMessageDto): Promise<ClientEvents['message:send']> {
-    const { room, member } = await this.activeMember(socket, dto.roomId);
-    const existing = await this.rooms.findMessageByClientId(room.id, member.id, dto.clientId);
-    if (existing !== undefined)
-      return { ...toMessageView(existing, room.pinned_message_id), redactions: [] };
-    if (room.status !== 'open') throw new DomainError('ROOM_CLOSED', 'This room is not open');
+    const { room, member } = await this.sender(socket, dto.roomId);
     const now = new Date();
-    if (isMuted(member, now)) {
-      throw new DomainError('MUTED', 'A facilitator has muted you for now');
+    const refusal = this.sendRefusal(room, member, now, dto.body);
+    if (refusal !== undefined) {
+      // A retry of a message already stored gets that message, whatever has changed since.
+      const existing = await this.rooms.findMessageByClientId(room.id, member.id, dto.clientId);
+      if (existing !== undefined)
+        return { ...toMessageView(existing, room.pinned_message_id), redactions: [] };
+      throw refusal;
     }
-    if (
-      member.role !== 'facilitator' &&
-      room.slow_mode_seconds > 0 &&
-      member.last_sent_at !== null
-    ) {
-      const waitMs = member.last_sent_at.getTime() + room.slow_mode_seconds * 1000 - now.getTime();
-      if (waitMs > 0)
-        throw new DomainError(
-          'SLOW_MODE',
-          `Slow mode: you can send again in ${Math.ceil(waitMs / 1000)} s`,
-        );
-    }
-    if (!this.messageBuckets.take(member.id)) {
-      throw new DomainError('RATE_LIMITED', 'You are sending messages too fast; wait a moment');
-    }
-    if (CONTROL_CHARACTERS.test(dto.body))
-      throw new DomainError('VALIDATION_FAILED', 'body must not contain control characters');
     const redaction = await this.redactKeepingMentions(room.id, dto.body);
     const body = redaction.text.trim();
     if (body === '') throw new DomainError('VALIDATION_FAILED', 'body must not be empty');
 
     let stored;
     try {
-      stored = await this.rooms.transaction(async (tx) => {
-        const row = await this.rooms.insertMessage(tx, {
-          roomId: room.id,
-          memberId: member.id,
-          clientId: dto.clientId,
-          body,
-          handle: member.handle,
-          role: member.role,
-        });
-        await this.rooms.touchLastSent(member.id, now, tx);
-        return row;
+      stored = await this.rooms.storeMessage({
+        roomId: room.id,
+        memberId: member.id,
+        clientId: dto.clientId,
+        body,
+        handle: member.handle,
+        role: member.role,
+        at: now,
       });
     } catch (err) {
-      // A retry racing its first attempt: the first one won, answer with it.
+      // A retry (or one racing its first attempt): the first one won, answer with it.
       if (
         err instanceof QueryFailedError &&
         (err.driverError as { constraint?: string }).constraint === 'message_client_id_unique'
@@ -408,6 +394,49 @@ export class RoomSessionsService implements OnModuleDestroy {
     const member = await this.rooms.findMember(memberId);
     if (member === undefined || member.state !== 'active') return;
     socket.typing(dto.roomId, { roomId: dto.roomId, memberId, handle: member.handle });
+  }
+
+  /** Why this member may not send now, or undefined. Takes a token from the rate limit. */
+  private sendRefusal(
+    room: SenderRoom,
+    member: MemberRow,
+    now: Date,
+    body: string,
+  ): DomainError | undefined {
+    if (room.status !== 'open') return new DomainError('ROOM_CLOSED', 'This room is not open');
+    if (isMuted(member, now))
+      return new DomainError('MUTED', 'A facilitator has muted you for now');
+    if (
+      member.role !== 'facilitator' &&
+      room.slow_mode_seconds > 0 &&
+      member.last_sent_at !== null
+    ) {
+      const waitMs = member.last_sent_at.getTime() + room.slow_mode_seconds * 1000 - now.getTime();
+      if (waitMs > 0)
+        return new DomainError(
+          'SLOW_MODE',
+          `Slow mode: you can send again in ${Math.ceil(waitMs / 1000)} s`,
+        );
+    }
+    if (!this.messageBuckets.take(member.id))
+      return new DomainError('RATE_LIMITED', 'You are sending messages too fast; wait a moment');
+    if (CONTROL_CHARACTERS.test(body))
+      return new DomainError('VALIDATION_FAILED', 'body must not contain control characters');
+    return undefined;
+  }
+
+  private async sender(
+    socket: SocketHandle,
+    roomId: string,
+  ): Promise<{ room: SenderRoom; member: MemberRow }> {
+    const found = await this.rooms.findSender(socket.id, roomId);
+    if (found === undefined)
+      throw new DomainError('NOT_IN_ROOM', 'Join the room first (room:join)');
+    if (found.member.state === 'waiting')
+      throw new DomainError('WAITING_FOR_ADMISSION', 'A facilitator will let you in shortly');
+    if (found.member.state !== 'active')
+      throw new DomainError('NOT_IN_ROOM', 'Join the room first (room:join)');
+    return found;
   }
 
   private async requireMembership(socket: SocketHandle, roomId: string): Promise<string> {

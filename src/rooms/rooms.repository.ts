@@ -27,6 +27,9 @@ export interface RoomRow {
   member_count: number;
 }
 
+/** The room facts a send checks. */
+export type SenderRoom = Pick<RoomRow, 'id' | 'status' | 'slow_mode_seconds' | 'pinned_message_id'>;
+
 export interface MemberRow {
   id: string;
   room_id: string;
@@ -362,10 +365,6 @@ export class RoomsRepository {
     return rows.map((r) => r.id);
   }
 
-  async touchLastSent(memberId: string, at: Date, q: Queryable): Promise<void> {
-    await q.query(`UPDATE room_member SET last_sent_at = $2 WHERE id = $1`, [memberId, at]);
-  }
-
   // ---- moderation ----
 
   /** The ban that keeps this participant out of the room (or its group), if any. */
@@ -571,6 +570,38 @@ export class RoomsRepository {
     return rows[0]?.member_id;
   }
 
+  /**
+   * What sending a message needs to know, in one round trip: the member behind this socket in
+   * this room, and the few room facts a send checks.
+   */
+  async findSender(
+    socketId: string,
+    roomId: string,
+  ): Promise<{ room: SenderRoom; member: MemberRow } | undefined> {
+    const rows = await this.dataSource.query<
+      (MemberRow & { r_status: RoomStatus; r_slow: number; r_pinned: string | null })[]
+    >(
+      `SELECT m.*, r.status AS r_status, r.slow_mode_seconds AS r_slow, r.pinned_message_id AS r_pinned
+       FROM room_connection c
+       JOIN room_member m ON m.id = c.member_id
+       JOIN room r ON r.id = c.room_id
+       WHERE c.socket_id = $1 AND c.room_id = $2`,
+      [socketId, roomId],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const { r_status, r_slow, r_pinned, ...member } = row;
+    return {
+      room: {
+        id: roomId,
+        status: r_status,
+        slow_mode_seconds: r_slow,
+        pinned_message_id: r_pinned,
+      },
+      member,
+    };
+  }
+
   async socketRoomCount(socketId: string): Promise<number> {
     const rows = await this.dataSource.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM room_connection WHERE socket_id = $1`,
@@ -636,29 +667,32 @@ export class RoomsRepository {
   }
 
   /** Takes the room's next seq and stores the message in the same transaction: no gaps. */
-  async insertMessage(
-    tx: EntityManager,
-    m: {
-      roomId: string;
-      memberId: string;
-      clientId: string;
-      body: string;
-      handle: string;
-      role: MemberRole;
-    },
-  ): Promise<MessageRow> {
-    const seqRows = await tx.query<{ last_seq: string }[]>(
-      `WITH next AS (UPDATE room SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq) SELECT last_seq FROM next`,
-      [m.roomId],
+  /**
+   * Stores a message with the room's next seq and marks when its author last sent, in one
+   * statement: one round trip, and atomic (a duplicate clientId undoes the seq too).
+   */
+  async storeMessage(m: {
+    roomId: string;
+    memberId: string;
+    clientId: string;
+    body: string;
+    handle: string;
+    role: MemberRole;
+    at: Date;
+  }): Promise<MessageRow> {
+    const rows = await this.dataSource.query<MessageRow[]>(
+      `WITH next AS (UPDATE room SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq),
+            sender AS (UPDATE room_member SET last_sent_at = $7 WHERE id = $2 RETURNING id),
+            stored AS (
+              INSERT INTO message (room_id, seq, member_id, client_id, body, author_handle, author_role)
+              SELECT $1, next.last_seq, $2, $3, $4, $5, $6 FROM next, sender
+              RETURNING ${MESSAGE_COLUMNS})
+       SELECT ${MESSAGE_COLUMNS} FROM stored`,
+      [m.roomId, m.memberId, m.clientId, m.body, m.handle, m.role, m.at],
     );
-    const seq = seqRows[0]?.last_seq;
-    if (seq === undefined) throw new Error('room vanished while sending');
-    const rows = await tx.query<MessageRow[]>(
-      `INSERT INTO message (room_id, seq, member_id, client_id, body, author_handle, author_role)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${MESSAGE_COLUMNS}`,
-      [m.roomId, seq, m.memberId, m.clientId, m.body, m.handle, m.role],
-    );
-    return rows[0] as MessageRow;
+    const row = rows[0];
+    if (row === undefined) throw new Error('room or member vanished while sending');
+    return row;
   }
 
   async messagesAfter(roomId: string, afterSeq: number, limit: number): Promise<MessageRow[]> {

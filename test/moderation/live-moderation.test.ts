@@ -4,6 +4,7 @@
  * service and PostgreSQL, seen from the facilitator, the member it is about, and the rest of
  * the room. The share queue (share:next / share:end) has a file of its own.
  */
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, login } from '../support/http.js';
@@ -585,8 +586,21 @@ describe('live moderation over sockets', () => {
         data: { slowModeSeconds: 60 },
       });
       expect((await state).slowModeSeconds).toBe(60);
-      expect(await send(pat.socket, roomId, 'one')).toMatchObject({ ok: true });
+      const clientId = randomUUID();
+      const one = await emitAck<MessageView>(pat.socket, 'message:send', {
+        roomId,
+        clientId,
+        body: 'one',
+      });
+      expect(one).toMatchObject({ ok: true });
       expectAckError(await send(pat.socket, roomId, 'two'), 'SLOW_MODE');
+      // A retry of the message already stored (its ack was lost) is answered with it, not refused.
+      const retry = await emitAck<MessageView>(pat.socket, 'message:send', {
+        roomId,
+        clientId,
+        body: 'one',
+      });
+      expect(retry).toMatchObject({ ok: true, data: { id: one.data?.id, seq: one.data?.seq } });
       expect(await send(host, roomId, 'host one')).toMatchObject({ ok: true });
       expect(await send(host, roomId, 'host two')).toMatchObject({ ok: true });
       expect(await send(host, roomId, 'host three')).toMatchObject({ ok: true });
