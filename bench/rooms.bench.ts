@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { io, type Socket } from 'socket.io-client';
 import { benchDatabase, fmt, quietLogs, summarize, table } from './support.js';
@@ -32,10 +32,35 @@ interface Target {
   stop(): Promise<void>;
 }
 
+/** Fields of /proc/PID/stat after the command name (field 3 onwards). */
+function stat(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+}
+
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const fields = stat(pid);
   // utime and stime, in clock ticks (100 per second on Linux).
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * PostgreSQL's CPU: the postmaster, its live backends, and (cutime, cstime) the backends that
+ * have exited. Zero when the database is not ours to watch (DATABASE_URL).
+ */
+function databaseCpuSeconds(postmaster: number | undefined): number {
+  if (postmaster === undefined) return 0;
+  const own = stat(postmaster);
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = stat(Number(entry));
+      if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks / 100;
 }
 
 function startProcess(
@@ -152,9 +177,10 @@ interface RunResult {
   sent: number;
   failedSends: number;
   cpuSeconds: number;
+  databaseCpuSeconds: number;
 }
 
-async function run(target: Target): Promise<RunResult> {
+async function run(target: Target, postmaster: number | undefined): Promise<RunResult> {
   // Member i of room r: rooms 0..SMALL_ROOMS-1 have SMALL_SIZE members, the last one BIG_SIZE.
   const layout: { roomId: string; size: number }[] = target.rooms.map((roomId, i) => ({
     roomId,
@@ -214,6 +240,7 @@ async function run(target: Target): Promise<RunResult> {
   // Let the arrivals settle (presence updates of 2,500 joins) before measuring the steady state.
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const cpuStart = cpuSeconds(target.pid);
+  const dbCpuStart = databaseCpuSeconds(postmaster);
   measuring = true;
   // Each room sends about once a second, staggered so the load is even.
   const timers: NodeJS.Timeout[] = [];
@@ -250,8 +277,9 @@ async function run(target: Target): Promise<RunResult> {
   await new Promise((resolve) => setTimeout(resolve, 1000));
   measuring = false;
   const cpu = cpuSeconds(target.pid) - cpuStart;
+  const dbCpu = databaseCpuSeconds(postmaster) - dbCpuStart;
   for (const { socket } of sockets) socket.disconnect();
-  return { latencies, delivered, sent, failedSends, cpuSeconds: cpu };
+  return { latencies, delivered, sent, failedSends, cpuSeconds: cpu, databaseCpuSeconds: dbCpu };
 }
 
 async function main(): Promise<void> {
@@ -264,7 +292,7 @@ async function main(): Promise<void> {
     for (const make of [() => bareRelay(), () => meetinghouse(db.url, members)]) {
       const target = await make();
       try {
-        const result = await run(target);
+        const result = await run(target, db.postmasterPid);
         results.push({ name: target.name, result });
       } finally {
         await target.stop();
@@ -276,7 +304,10 @@ async function main(): Promise<void> {
   const baseline = results[0]?.result;
   for (const { name, result } of results) {
     const s = summarize(result.latencies);
-    const cpuPerMessage = (result.cpuSeconds * 1e6) / Math.max(1, result.delivered);
+    const perDelivery = (seconds: number): number =>
+      (seconds * 1e6) / Math.max(1, result.delivered);
+    const cpuPerMessage = perDelivery(result.cpuSeconds);
+    const dbPerMessage = perDelivery(result.databaseCpuSeconds);
     const baselineCpu =
       baseline === undefined ? NaN : (baseline.cpuSeconds * 1e6) / Math.max(1, baseline.delivered);
     rows.push([
@@ -288,6 +319,10 @@ async function main(): Promise<void> {
       fmt(s.p99),
       cpuPerMessage.toFixed(1),
       (cpuPerMessage / baselineCpu).toFixed(2),
+      db.postmasterPid === undefined ? 'n/a' : dbPerMessage.toFixed(1),
+      db.postmasterPid === undefined
+        ? 'n/a'
+        : ((cpuPerMessage + dbPerMessage) / baselineCpu).toFixed(2),
     ]);
   }
   process.stdout.write(
@@ -304,6 +339,8 @@ async function main(): Promise<void> {
           'latency p99 ms',
           'server CPU µs / delivery',
           'CPU vs relay',
+          'PostgreSQL CPU µs / delivery',
+          'server + PostgreSQL vs relay',
         ],
         rows,
       ) +

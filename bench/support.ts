@@ -23,6 +23,8 @@ export function quietLogs(): JsonLogger {
 
 export interface BenchDatabase {
   url: string;
+  /** The embedded server's postmaster, whose CPU a benchmark can count; none on DATABASE_URL. */
+  postmasterPid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   await ds.destroy();
   return {
     url,
+    postmasterPid: embedded?.pid,
     close: async () => {
       if (embedded !== undefined) {
         await embedded.stop();
