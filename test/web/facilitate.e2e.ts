@@ -206,7 +206,10 @@ describe.each([
     const row = page.locator('ul.people > li', { hasText: 'Quinn' });
     await row.getByRole('button', { name: 'Ban' }).click();
     await page.locator('.mod-status', { hasText: 'Quinn is banned from this room' }).waitFor();
-    await quinn.page.getByText(/A facilitator removed you from this room/).waitFor();
+    await quinn.page
+      .locator('main')
+      .getByText(/A facilitator removed you from this room/)
+      .waitFor();
     expect(await quinn.page.locator('main').innerText()).toContain('Insults after a warning');
     await pat.page
       .locator('ul.people', { hasNotText: 'Quinn' })

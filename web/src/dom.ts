@@ -133,16 +133,47 @@ export function loading(text = 'Loading…'): HTMLParagraphElement {
   );
 }
 
-/** Disable a button while `work` runs. */
-export async function busy<T>(button: HTMLButtonElement, work: () => Promise<T>): Promise<T> {
-  button.disabled = true;
+/**
+ * Mark a button busy while `work` runs, and ignore it meanwhile. It stays focusable (aria-disabled,
+ * not disabled): a disabled button drops the keyboard's focus to the page's start.
+ */
+export async function busy(button: HTMLButtonElement, work: () => Promise<unknown>): Promise<void> {
+  if (button.getAttribute('aria-busy') === 'true') return;
   button.setAttribute('aria-busy', 'true');
+  button.setAttribute('aria-disabled', 'true');
   try {
-    return await work();
+    await work();
   } finally {
-    button.disabled = false;
     button.removeAttribute('aria-busy');
+    button.removeAttribute('aria-disabled');
   }
+}
+
+/**
+ * Make `parent`'s children exactly `nodes`, in order, moving only those out of place: a node
+ * that is moved (or replaced) loses the keyboard's focus, and what was typed into it.
+ */
+export function keepChildren(parent: Element, nodes: Element[]): void {
+  const keep = new Set(nodes);
+  for (const child of [...parent.children]) if (!keep.has(child)) child.remove();
+  nodes.forEach((node, i) => {
+    if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] ?? null);
+  });
+}
+
+/** The data-key of the control in `root` that has the focus, to find it again after a redraw. */
+export function focusedKey(root: Element): string | null {
+  const el = document.activeElement;
+  return el && root.contains(el)
+    ? (el.closest('[data-key]')?.getAttribute('data-key') ?? null)
+    : null;
+}
+
+/** After a redraw took the focus away: back to the control with the same key, or `fallback`. */
+export function refocus(root: Element, key: string | null, fallback?: HTMLElement | null): void {
+  const el = document.activeElement;
+  if (!key || (el && el !== document.body && el.isConnected)) return;
+  (root.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`) ?? fallback)?.focus();
 }
 
 /** A link only when the URL is http(s): a stored link is never trusted to be safe. */

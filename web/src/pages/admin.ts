@@ -5,11 +5,13 @@ import {
   busy,
   checkbox,
   field,
+  focusedKey,
   h,
   heading,
   loading,
   notice,
   put,
+  refocus,
   select,
 } from '../dom.js';
 import type { PageContext } from '../nav.js';
@@ -50,6 +52,9 @@ export async function adminPage(ctx: PageContext): Promise<void> {
   );
 
   async function load(): Promise<void> {
+    // A change draws the list again: the focus goes back to the same control, or to the
+    // facilitator's name when that control is gone (a removed assignment).
+    const key = focusedKey(listEl);
     try {
       const page = await api<Page<Facilitator>>('/facilitators', { token: s.accessToken });
       if (!ctx.alive()) return;
@@ -63,6 +68,7 @@ export async function adminPage(ctx: PageContext): Promise<void> {
             )
           : h('p', null, 'No accounts yet.'),
       );
+      refocus(listEl, key);
     } catch (err) {
       put(listEl, notice('error', errorText(err)));
     }
@@ -83,7 +89,7 @@ function facilitatorItem(s: StaffSession, f: Facilitator, reload: () => void): H
   };
   const roleBtn = h(
     'button',
-    { type: 'button', class: 'button-small button-secondary' },
+    { type: 'button', class: 'button-small button-secondary', 'data-key': `role-${f.id}` },
     f.role === 'admin' ? 'Make facilitator' : 'Make admin',
   );
   roleBtn.addEventListener(
@@ -99,7 +105,11 @@ function facilitatorItem(s: StaffSession, f: Facilitator, reload: () => void): H
   );
   const disableBtn = h(
     'button',
-    { type: 'button', class: `button-small ${f.disabled ? '' : 'button-danger'}` },
+    {
+      type: 'button',
+      class: `button-small ${f.disabled ? '' : 'button-danger'}`,
+      'data-key': `disable-${f.id}`,
+    },
     f.disabled ? 'Enable' : 'Disable',
   );
   disableBtn.addEventListener(
@@ -125,7 +135,11 @@ function facilitatorItem(s: StaffSession, f: Facilitator, reload: () => void): H
     'meetingSlug',
   );
   const value = h('input', { type: 'text', autocomplete: 'off', maxlength: '100' });
-  const add = h('button', { type: 'submit', class: 'button-small' }, 'Add assignment');
+  const add = h(
+    'button',
+    { type: 'submit', class: 'button-small', 'data-key': `add-${f.id}` },
+    'Add assignment',
+  );
   const addForm = h(
     'form',
     { class: 'row row-end', 'aria-label': `Add an assignment for ${f.displayName}` },
@@ -159,7 +173,7 @@ function facilitatorItem(s: StaffSession, f: Facilitator, reload: () => void): H
   return h(
     'li',
     { class: 'panel' },
-    h('h3', null, f.displayName, self ? ' (you)' : ''),
+    h('h3', { tabindex: '-1', 'data-key': `fac-${f.id}` }, f.displayName, self ? ' (you)' : ''),
     h(
       'p',
       null,
@@ -198,7 +212,8 @@ function assignmentItem(
       : `Group ${a.groupName ?? a.groupId ?? ''}`;
   const remove = h(
     'button',
-    { type: 'button', class: 'button-small button-secondary' },
+    // Once removed, the focus goes to the facilitator's name (the same key).
+    { type: 'button', class: 'button-small button-secondary', 'data-key': `fac-${f.id}` },
     'Remove',
     h('span', { class: 'visually-hidden' }, ` ${label}`),
   );

@@ -1,6 +1,19 @@
 // Facilitators: sign in, see live rooms and open reports, moderate a room.
 import { api, ApiError, errorText, plainError } from '../api.js';
-import { announce, busy, checkbox, field, h, heading, loading, notice, put, icon } from '../dom.js';
+import {
+  announce,
+  busy,
+  checkbox,
+  field,
+  focusedKey,
+  h,
+  heading,
+  icon,
+  loading,
+  notice,
+  put,
+  refocus,
+} from '../dom.js';
 import { navigate, type PageContext } from '../nav.js';
 import { signIn, signOut, staffSession, type StaffSession } from '../session.js';
 import type { Page, Report, Room } from '../types.js';
@@ -152,11 +165,11 @@ export async function dashboardPage(ctx: PageContext): Promise<void> {
               h(
                 'li',
                 null,
-                `${r.name}: `,
+                // The room's name is part of the link: a list of links read out alone says it.
                 h(
                   'a',
                   { href: `/facilitate/rooms/${id}` },
-                  `review ${r.n} open ${r.n === 1 ? 'report' : 'reports'}`,
+                  `${r.name}: review ${r.n} open ${r.n === 1 ? 'report' : 'reports'}`,
                 ),
               ),
             ),
@@ -168,6 +181,8 @@ export async function dashboardPage(ctx: PageContext): Promise<void> {
   }
 
   async function loadRooms(): Promise<void> {
+    // Opening or closing a room draws the list again: the focus goes back to that room's button.
+    const key = focusedKey(roomsEl);
     try {
       const page = await api<Page<Room>>('/rooms', { query: { limit: '100' } });
       if (!ctx.alive()) return;
@@ -192,6 +207,7 @@ export async function dashboardPage(ctx: PageContext): Promise<void> {
               ),
             ),
       );
+      refocus(roomsEl, key);
     } catch (err) {
       put(roomsEl, notice('error', errorText(err)));
     }
@@ -202,7 +218,7 @@ function openCloseButton(s: StaffSession, r: Room, done: () => void): HTMLButton
   const open = r.status !== 'open';
   const b = h(
     'button',
-    { type: 'button', class: 'button-small button-secondary' },
+    { type: 'button', class: 'button-small button-secondary', 'data-key': `room-${r.id}` },
     open ? 'Open now' : 'Close now',
     h('span', { class: 'visually-hidden' }, ` ${r.name}`),
   );

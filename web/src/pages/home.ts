@@ -367,22 +367,27 @@ function filterForm(
         'This browser can’t share a location. You can type latitude and longitude instead.';
       return;
     }
-    useLocation.disabled = true;
     locStatus.textContent = 'Finding your location…';
-    navigator.geolocation.getCurrentPosition(
-      (pos) => {
-        useLocation.disabled = false;
-        coords.value = `${pos.coords.latitude.toFixed(4)}, ${pos.coords.longitude.toFixed(4)}`;
-        locStatus.textContent =
-          'Using your location. It stays on this device and in the page address only.';
-        form.requestSubmit();
-      },
-      () => {
-        useLocation.disabled = false;
-        locStatus.textContent =
-          'We couldn’t get your location. That’s okay: you can type a latitude and longitude, or search by city name.';
-      },
-      { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 },
+    void busy(
+      useLocation,
+      () =>
+        new Promise<void>((done) =>
+          navigator.geolocation.getCurrentPosition(
+            (pos) => {
+              done();
+              coords.value = `${pos.coords.latitude.toFixed(4)}, ${pos.coords.longitude.toFixed(4)}`;
+              locStatus.textContent =
+                'Using your location. It stays on this device and in the page address only.';
+              form.requestSubmit();
+            },
+            () => {
+              done();
+              locStatus.textContent =
+                'We couldn’t get your location. That’s okay: you can type a latitude and longitude, or search by city name.';
+            },
+            { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 },
+          ),
+        ),
     );
   });
 

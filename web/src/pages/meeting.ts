@@ -203,6 +203,7 @@ export async function meetingPage(ctx: PageContext): Promise<void> {
               'a',
               { class: 'block', href: site, rel: 'noopener noreferrer', target: '_blank' },
               'Group website',
+              h('span', { class: 'visually-hidden' }, ', opens in a new tab'),
             )
           : null,
       ),

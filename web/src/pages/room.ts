@@ -198,7 +198,7 @@ export async function roomPage(ctx: PageContext): Promise<void> {
         null,
         'This room has a waiting room. A facilitator will let you in shortly. You can keep this page open; you will join automatically.',
       ),
-      h('p', null, loading('Waiting for a facilitator…')),
+      loading('Waiting for a facilitator…'),
     );
     const cancel = h('button', { type: 'button', class: 'button-secondary' }, 'Stop waiting');
     cancel.addEventListener('click', () => {

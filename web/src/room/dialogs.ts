@@ -139,7 +139,12 @@ export function certificateDialog(client: RoomClient): void {
             ? h(
                 'p',
                 null,
-                h('a', { href: link, target: '_blank', rel: 'noopener' }, 'Verify link'),
+                h(
+                  'a',
+                  { href: link, target: '_blank', rel: 'noopener' },
+                  'Verify link',
+                  h('span', { class: 'visually-hidden' }, ', opens in a new tab'),
+                ),
                 ' (anyone you give it to can check it).',
               )
             : null,

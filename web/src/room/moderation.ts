@@ -1,7 +1,7 @@
 // Facilitator tools inside a room: per-member and per-message actions, room controls, the
 // waiting room, the report queue and the audit log.
 import { api, errorText, plainError } from '../api.js';
-import { announce, busy, field, h, notice, put, select, type Child } from '../dom.js';
+import { announce, busy, field, h, keepChildren, notice, put, select, type Child } from '../dom.js';
 import { clock, when } from '../time.js';
 import type { AuditEntry, Member, Message, Page, Report, Room, RoomState } from '../types.js';
 import type { RoomClient } from './client.js';
@@ -132,9 +132,12 @@ export function moderationTools(
     );
     const update = (next: Member) => {
       current = next;
+      // Mute and Unmute take each other's place, and the keyboard's focus with it.
+      const hadFocus = document.activeElement === muteBtn || document.activeElement === unmuteBtn;
       muteBtn.hidden = next.muted;
       muteFor.closest('.field')!.toggleAttribute('hidden', next.muted);
       unmuteBtn.hidden = !next.muted;
+      if (hadFocus) (next.muted ? unmuteBtn : muteBtn).focus();
     };
     update(m);
     return { el, update };
@@ -296,8 +299,11 @@ export function moderationTools(
       'click',
       () =>
         void busy(yes, async () => {
-          if ((await act('room:close', {}, 'The room is closed.')) !== null)
-            put(closeArea, h('p', null, 'The room is closed.'));
+          if ((await act('room:close', {}, 'The room is closed.')) !== null) {
+            const done = h('p', { tabindex: '-1' }, 'The room is closed.');
+            put(closeArea, done);
+            done.focus();
+          }
         }),
     );
     put(closeArea, ask);
@@ -337,14 +343,18 @@ export function moderationTools(
         slow.value = String(st.slowModeSeconds);
       }
     }
+    // A button that is disabled drops the focus: the other one takes it, when it can.
+    const focused = document.activeElement;
     nextBtn.disabled = st.shareQueue.length === 0;
     endBtn.disabled = !st.floor;
+    if (focused === nextBtn && nextBtn.disabled && !endBtn.disabled) endBtn.focus();
+    if (focused === endBtn && endBtn.disabled && !nextBtn.disabled) nextBtn.focus();
     waitingPanel.hidden = !st.waitingRoom && client.waitingMembers.length === 0;
   }
 
   // ---- waiting room
   const waitingList = h('ul', { class: 'people' });
-  const waitingTitle = h('h2', { id: 'waiting-h' }, 'Waiting to be let in');
+  const waitingTitle = h('h2', { id: 'waiting-h', tabindex: '-1' }, 'Waiting to be let in');
   const waitingPanel = h(
     'section',
     { class: 'panel', 'aria-labelledby': 'waiting-h', hidden: true },
@@ -354,6 +364,7 @@ export function moderationTools(
   let waitingCount = 0;
   client.on.waiting = (members) => {
     remember(members);
+    const hadFocus = waitingList.contains(document.activeElement);
     waitingTitle.textContent = `Waiting to be let in (${members.length})`;
     waitingPanel.hidden = members.length === 0 && !client.state?.waitingRoom;
     if (members.length > waitingCount) announce(`${members.length} waiting to be let in.`);
@@ -377,6 +388,8 @@ export function moderationTools(
       }),
     );
     if (!members.length) waitingList.append(h('li', { class: 'hint' }, 'Nobody is waiting.'));
+    // After an admission, the next person's Admit button (or the list's title) has the focus.
+    if (hadFocus) (waitingList.querySelector('button') ?? waitingTitle).focus();
   };
 
   // ---- reports
@@ -388,6 +401,7 @@ export function moderationTools(
     reportTitle,
     reportList,
   );
+  const reportItems = new Map<string, HTMLLIElement>();
   async function loadReports(): Promise<void> {
     try {
       const page = await api<Page<Report>>('/moderation/reports', {
@@ -396,11 +410,16 @@ export function moderationTools(
       });
       const mine = page.items;
       reportTitle.textContent = `Open reports (${mine.length})`;
-      reportList.replaceChildren(...mine.map(reportItem));
-      if (!mine.length)
-        reportList.append(
-          h('li', { class: 'hint' }, 'No open reports. Thank you for keeping the room safe.'),
-        );
+      // Reports already shown keep their element: a note being written is not lost to a new one.
+      const shown = new Map(reportItems);
+      reportItems.clear();
+      for (const r of mine) reportItems.set(r.id, shown.get(r.id) ?? reportItem(r));
+      keepChildren(
+        reportList,
+        mine.length
+          ? [...reportItems.values()]
+          : [h('li', { class: 'hint' }, 'No open reports. Thank you for keeping the room safe.')],
+      );
     } catch (err) {
       put(reportList, h('li', null, notice('error', errorText(err))));
     }

@@ -1,6 +1,16 @@
 // The inside of a room: chat, composer, who is here, the share queue and the floor.
 import { plainError } from '../api.js';
-import { announce, h, put, safeUrl, telHref, type Child, icon } from '../dom.js';
+import {
+  announce,
+  busy,
+  h,
+  keepChildren,
+  put,
+  safeUrl,
+  telHref,
+  type Child,
+  icon,
+} from '../dom.js';
 import { clock, countdown, when } from '../time.js';
 import type { Member, Message, ModerationAction, RoomState, SafetyResource } from '../types.js';
 import type { Pending, RoomClient } from './client.js';
@@ -42,6 +52,12 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
     'aria-relevant': 'additions',
     'aria-label': 'Messages',
   });
+  // Own messages on their way: outside the live list, so each is read out once, when delivered.
+  const pendingList = h('ol', {
+    class: 'pending-messages',
+    'aria-label': 'Being sent',
+    hidden: true,
+  });
   const typingEl = h('p', { class: 'typing' });
   const earlier = h(
     'button',
@@ -81,6 +97,12 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
     sendError,
     slowNote,
   );
+  // The composer sticks to the bottom of the screen: the page keeps that much room below
+  // whatever the keyboard moves to, so a focused control never sits under it.
+  if (typeof ResizeObserver === 'function')
+    new ResizeObserver(() =>
+      document.documentElement.style.setProperty('--composer-h', `${composer.offsetHeight}px`),
+    ).observe(composer);
 
   // Sharing
   const floorEl = h('p', { class: 'floor' });
@@ -104,7 +126,7 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
   );
 
   // People
-  const peopleTitle = h('h2', { id: 'people-h' }, 'Here now');
+  const peopleTitle = h('h2', { id: 'people-h', tabindex: '-1' }, 'Here now');
   const people = h('ul', { class: 'people' });
   const peopleRows = new Map<
     string,
@@ -136,6 +158,7 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
           chatTitle,
           earlier,
           list,
+          pendingList,
           typingEl,
         ),
         composer,
@@ -174,7 +197,7 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
               {
                 type: 'button',
                 class: 'link-button',
-                onClick: () => reportDialog(client, m, (t) => say(t)),
+                onClick: () => reportDialog(client, m, (t) => say(t, true)),
               },
               'Report',
               h('span', { class: 'visually-hidden' }, ` message from ${m.author.handle}`),
@@ -194,7 +217,7 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
         mine ? h('span', { class: 'role' }, ' (you)') : null,
         ' ',
         h('time', { datetime: m.createdAt }, clock(m.createdAt)),
-        isPinned ? h('span', { class: 'role' }, ' · 📌 pinned') : null,
+        isPinned ? h('span', { class: 'role' }, ' · ', icon('📌 '), 'pinned') : null,
       ),
       h('p', { class: 'body' }, m.body),
       actions.length ? h('div', { class: 'msg-actions' }, actions) : null,
@@ -204,8 +227,7 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
 
   function place(li: HTMLLIElement, seq: number): void {
     for (const child of list.children) {
-      const s = Number((child as HTMLElement).dataset.seq ?? Infinity);
-      if ((child as HTMLElement).classList.contains('pending') || s > seq) {
+      if (Number((child as HTMLElement).dataset.seq) > seq) {
         list.insertBefore(li, child);
         return;
       }
@@ -217,7 +239,7 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
     for (const m of added) {
       const li = messageItem(m);
       const old = items.get(m.id);
-      if (old) old.replaceWith(li);
+      if (old) swap(old, li);
       else place(li, m.seq);
       items.set(m.id, li);
     }
@@ -233,6 +255,22 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
       client.messages.size === 0;
   }
 
+  /**
+   * Redraw a message in place. A control of it that had the focus hands it on to the control in
+   * the same place (Pin becomes Unpin), or to the message itself.
+   */
+  function swap(old: HTMLLIElement, li: HTMLLIElement): void {
+    const at = [...old.querySelectorAll('button')].indexOf(
+      document.activeElement as HTMLButtonElement,
+    );
+    old.replaceWith(li);
+    if (at < 0) return;
+    const next = li.querySelectorAll('button')[at];
+    if (next) return next.focus();
+    li.tabIndex = -1;
+    li.focus();
+  }
+
   function scrollIfNear(): void {
     const last = list.lastElementChild;
     if (!last) return;
@@ -244,8 +282,11 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
     const key = `p:${clientId}`;
     const old = items.get(key);
     if (!p) {
+      const hadFocus = !!old?.contains(document.activeElement);
       old?.remove();
       items.delete(key);
+      pendingList.hidden = !pendingList.firstChild;
+      if (hadFocus) input.focus();
       return;
     }
     const text =
@@ -282,8 +323,9 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
           )
         : null,
     );
-    if (old) old.replaceWith(li);
-    else list.append(li);
+    if (old) swap(old, li);
+    else pendingList.append(li);
+    pendingList.hidden = false;
     items.set(key, li);
     if (p.state === 'failed')
       put(sendError, h('p', { role: 'alert' }, plainError(p.error ?? 'INTERNAL')));
@@ -295,7 +337,13 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
     if (!li) return;
     li.classList.add('deleted');
     li.querySelector('.body')!.textContent = 'This message was removed by a facilitator.';
-    li.querySelector('.msg-actions')?.remove();
+    const actions = li.querySelector('.msg-actions');
+    const hadFocus = !!actions?.contains(document.activeElement);
+    actions?.remove();
+    if (hadFocus) {
+      li.tabIndex = -1;
+      li.focus();
+    }
   }
 
   // ---- state: pinned reading, floor, queue
@@ -370,11 +418,8 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
 
   handBtn.addEventListener('click', () => {
     const raised = handBtn.textContent?.includes('Lower');
-    handBtn.disabled = true;
-    void client
-      .call<{ position?: number }>(raised ? 'hand:lower' : 'hand:raise', {})
-      .then((ack) => {
-        handBtn.disabled = false;
+    void busy(handBtn, () =>
+      client.call<{ position?: number }>(raised ? 'hand:lower' : 'hand:raise', {}).then((ack) => {
         if (!ack.ok) return say(plainError(ack.error.code, ack.error.message), true);
         if (client.self) client.self.handRaised = !raised;
         if (!raised && ack.data.position) {
@@ -386,15 +431,24 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
           handInfo.textContent = '';
           say('Hand lowered.');
         }
-      });
+      }),
+    );
   });
 
   // ---- people
   function renderPeople(members: Member[]): void {
     peopleTitle.textContent = `Here now (${members.length})`;
-    const seen = new Set<string>();
+    const seen = new Set(members.map((m) => m.memberId));
+    for (const [id, row] of peopleRows) {
+      if (!seen.has(id)) {
+        // Someone left: a facilitator whose focus was on their controls goes to the list's title.
+        const hadFocus = row.li.contains(document.activeElement);
+        row.li.remove();
+        peopleRows.delete(id);
+        if (hadFocus) peopleTitle.focus();
+      }
+    }
     for (const m of members) {
-      seen.add(m.memberId);
       let row = peopleRows.get(m.memberId);
       if (!row) {
         const info = h('span', { class: 'who' });
@@ -414,14 +468,12 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
         m.muted ? h('span', { class: 'tag' }, icon('🔇 '), 'muted') : null,
       );
       row.controls?.update(m);
-      people.append(row.li); // keeps the server's order; moving a node keeps its focus state
     }
-    for (const [id, row] of peopleRows) {
-      if (!seen.has(id)) {
-        row.li.remove();
-        peopleRows.delete(id);
-      }
-    }
+    // The server's order; rows already in place stay put, so a facilitator keeps the focus.
+    keepChildren(
+      people,
+      members.map((m) => peopleRows.get(m.memberId)!.li),
+    );
     renderShare();
     setMuted(!!client.self?.muted);
     opt.onMembers?.(members);
@@ -551,7 +603,12 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
                   )
                 : null,
               url
-                ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, 'Website')
+                ? h(
+                    'a',
+                    { href: url, target: '_blank', rel: 'noopener noreferrer' },
+                    'Website',
+                    h('span', { class: 'visually-hidden' }, ` of ${r.name}, opens in a new tab`),
+                  )
                 : null,
             ),
           );
@@ -572,8 +629,10 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
 
   // ---- composer
   const updateCount = () => {
-    counter.textContent = `${input.value.length} / ${MAX} characters`;
-    counter.classList.toggle('warn', input.value.length > MAX - 100);
+    const left = MAX - input.value.length;
+    // Near the limit it says so in words too, not only in red.
+    counter.textContent = `${input.value.length} / ${MAX} characters${left < 100 ? ` (only ${left} left)` : ''}`;
+    counter.classList.toggle('warn', left < 100);
   };
   input.addEventListener('input', () => {
     updateCount();
@@ -597,16 +656,21 @@ export function roomView(client: RoomClient, opt: ViewOptions): RoomView {
   });
 
   earlier.addEventListener('click', () => {
-    earlier.disabled = true;
-    void client.history().then((n) => {
-      earlier.disabled = false;
-      say(n ? `${n} earlier messages shown.` : 'No earlier messages.');
-    });
+    void busy(earlier, () =>
+      client.history().then((n) => {
+        say(n ? `${n} earlier messages shown.` : 'No earlier messages.');
+        // Hidden once the start is reached: the first message takes the focus from it then.
+        const first = list.firstElementChild as HTMLElement | null;
+        if (earlier.hidden && document.activeElement === earlier && first) {
+          first.tabIndex = -1;
+          first.focus();
+        }
+      }),
+    );
   });
   certBtn.addEventListener('click', () => certificateDialog(client));
   leaveBtn.addEventListener('click', () => {
-    leaveBtn.disabled = true;
-    void client.leave().then(() => opt.onEnd('left', {}));
+    void busy(leaveBtn, () => client.leave().then(() => opt.onEnd('left', {})));
   });
 
   client.on = {
