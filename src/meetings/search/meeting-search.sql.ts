@@ -237,12 +237,17 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
   const now = `${p.add(c.now)}::timestamptz`;
   const filters = meetingConditions(c, p);
   const distance = distanceExpression(c, p);
+  // Each occurrence looks up its meeting (a fenced LATERAL): the walk in time order then stops
+  // at a full page. A plain join lets the planner, misled by a text filter it judges rare when
+  // thousands match, hash every occurrence in the window first and sort them.
+  // The meeting's own filters go inside, so a meeting that fails them is never projected.
+  const meetingFilter = filters.length === 0 ? '' : ` AND ${filters.join(' AND ')}`;
   const select = (occurrences: string): string => `
     SELECT ${MEETING_COLUMNS}, o.starts_at AS next_start, o.ends_at AS next_end,
            ${distance} AS distance_m, coalesce(${distance}, 'Infinity'::float8) AS sort_distance,
            lower(m.name) AS sort_name
     FROM ${occurrences} o
-    JOIN meeting m ON m.id = o.meeting_id
+    CROSS JOIN LATERAL (SELECT * FROM meeting m WHERE m.id = o.meeting_id${meetingFilter} OFFSET 0) m
     LEFT JOIN meeting_group g ON g.id = m.group_id`;
   const byTime = c.sort === 'next_start';
   const keyset = byTimeKeyset(c, p);
@@ -256,7 +261,7 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
     // trading that index for a long walk down the start-time index).
     const startingNow = c.startingWithinMinutes === undefined ? '' : ` AND starts_at >= ${now}`;
     const live = `(SELECT * FROM meeting_occurrence WHERE tstzrange(starts_at, ends_at) @> ${now}${startingNow} OFFSET 0)`;
-    const where = [...filters];
+    const where = ['TRUE'];
     if (byTime && keyset !== undefined) where.push(keyset);
     parts.push(`(${select(live)} WHERE ${where.join(' AND ')} ${pageLimit})`);
   }
@@ -268,7 +273,6 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
     const where = [
       `NOT EXISTS (SELECT 1 FROM meeting_occurrence e
                    WHERE e.meeting_id = o.meeting_id AND e.ends_at > ${now} AND e.starts_at < o.starts_at)`,
-      ...filters,
     ];
     if (byTime && keyset !== undefined) where.push(keyset);
     // Sorted by time: walk occurrences in start order and stop at a full page. The fence keeps
