@@ -60,7 +60,12 @@ export async function openPage(
   return { page, context, errors };
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * A page as it looks, saved under test/artifacts/. A room is taken as the screen shows it
+ * (`fullPage: false`): in a full-page capture its sticky composer is drawn where the first
+ * screen ends, leaving a gap that no one sees.
+ */
+export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage });
 }

@@ -141,7 +141,7 @@ describe('two participants in a room', () => {
     await safety.waitFor();
     expect(await safety.locator('a[href^="tel:"]').count()).toBeGreaterThan(0);
     expect(await safety.innerText()).toContain('You don’t have to go through this alone');
-    await screenshot(river.page, 'room-safety-phone');
+    await screenshot(river.page, 'room-safety-phone', false);
     await river.page.getByRole('button', { name: 'Hide these resources' }).click();
     expect(await safety.isHidden()).toBe(true);
   });
@@ -196,8 +196,8 @@ describe('two participants in a room', () => {
     await send(river.page, 'back after a reload');
     await waitForText(sky.page, 'ol.messages li.message', 'back after a reload');
     expect(await scrollsSideways(river.page)).toBe(false);
-    await screenshot(river.page, 'room-phone');
-    await screenshot(sky.page, 'room-desktop');
+    await screenshot(river.page, 'room-phone', false);
+    await screenshot(sky.page, 'room-desktop', false);
   });
 
   test('an attendance certificate: refused kindly too early, then given with a code anyone can verify', async () => {
