@@ -155,49 +155,19 @@ export interface ImportResult {
 
 // Realtime (namespace /rooms)
 
-export type MemberRole = 'participant' | 'facilitator';
+// One definition of the realtime shapes, the server's: a change there is a type error here.
+export type {
+  JoinAck,
+  MemberRole,
+  MemberView as Member,
+  MessageView as Message,
+  RoomStateView as RoomState,
+  SafetyResource,
+} from '../../src/rooms/room-events.js';
 
-export interface Member {
-  memberId: string;
-  handle: string;
-  role: MemberRole;
-  handRaised: boolean;
-  muted: boolean;
-}
-
-export interface Message {
-  id: string;
-  roomId: string;
-  seq: number;
-  clientId: string;
-  body: string;
-  author: { memberId: string; handle: string; role: MemberRole };
-  createdAt: string;
-  pinned: boolean;
-}
-
-export interface RoomState {
-  id: string;
-  name: string;
-  status: 'scheduled' | 'open' | 'closed';
-  locked: boolean;
-  slowModeSeconds: number;
-  waitingRoom: boolean;
-  pinned: Message | null;
-  shareQueue: string[];
-  floor: { memberId: string; endsAt: string } | null;
-}
-
+/** An ack as the client handles it: an error code it does not know is still shown. */
 export type Ack<T> =
   { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
-
-export interface JoinAck {
-  room: RoomState;
-  self: Member;
-  members: Member[];
-  messages: Message[];
-  waiting?: Member[];
-}
 
 export interface Certificate {
   code: string;
@@ -206,13 +176,6 @@ export interface Certificate {
   fellowship: string | null;
   startedAt: string;
   minutesPresent: number;
-}
-
-export interface SafetyResource {
-  name: string;
-  phone?: string;
-  sms?: string;
-  url: string;
 }
 
 export type ModerationAction = 'muted' | 'unmuted' | 'kicked' | 'banned' | 'admitted';
