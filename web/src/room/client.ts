@@ -57,6 +57,7 @@ export class RoomClient {
   private lastTyping = 0;
   private ended = false;
   private retrying = false;
+  private refusals = 0;
 
   constructor(
     readonly roomId: string,
@@ -72,6 +73,7 @@ export class RoomClient {
     });
     const s = this.socket;
     s.on('connect', () => {
+      this.refusals = 0;
       this.on.connection?.('online');
       if (this.joined) void this.rejoin();
     });
@@ -83,10 +85,25 @@ export class RoomClient {
         window.setTimeout(() => !this.ended && s.connect(), 2000);
     });
     s.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-      if (err.data?.code === 'UNAUTHORIZED') void this.unauthorized();
-      else this.on.connection?.('offline');
+      const code = err.data?.code;
+      if (code === 'UNAUTHORIZED') return void this.unauthorized();
+      this.on.connection?.('offline');
+      // A handshake the server refused (UNAVAILABLE while its database is back in a moment,
+      // RATE_LIMITED) is not retried by socket.io itself: someone in a room tries again.
+      if (code !== undefined && this.joined) {
+        this.refusals += 1;
+        const delay = Math.min(30000, 2000 * 2 ** Math.min(this.refusals - 1, 4));
+        window.setTimeout(() => !this.ended && !s.connected && s.connect(), delay);
+      }
     });
-    s.on('message:new', (m: Message) => m.roomId === this.roomId && this.add([m], true));
+    s.on('message:new', (m: Message) => {
+      if (m.roomId !== this.roomId) return;
+      const after = this.lastSeq;
+      this.add([m], true);
+      // A seq was skipped: a broadcast went missing (one from another node while the database
+      // restarted, say). The room's history has it.
+      if (this.joined && after > 0 && m.seq > after + 1) void this.sync(after);
+    });
     s.on('message:deleted', (e: { roomId: string; messageId: string }) => {
       if (e.roomId !== this.roomId) return;
       this.messages.delete(e.messageId);
