@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type ErrorDetail } from './errors/domain-error.js';
 
 /** Turns class-validator's nested tree into flat `{ field, message }` entries. */
@@ -25,6 +25,37 @@ export function validationFailed(details: ErrorDetail[]): DomainError {
 }
 
 /**
+ * Refuses `prototype` and the names of Object.prototype's members (`__proto__`, `constructor`,
+ * `toString`, …) as the unknown fields they are. Nest's ValidationPipe deletes the first three
+ * and class-transformer skips the rest, so the whitelist never saw them: they were dropped
+ * silently instead of refused like every other unknown field.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (
+      this.toValidate(metadata) &&
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value)
+    ) {
+      const inherited = Object.keys(value).filter(
+        (key) => key === 'prototype' || key in Object.prototype,
+      );
+      if (inherited.length > 0) {
+        throw this.exceptionFactory(
+          inherited.map((property) => ({
+            property,
+            constraints: { whitelistValidation: `property ${property} should not exist` },
+            children: [],
+          })),
+        );
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/**
  * Strict by default: unknown fields are errors (not silently dropped), and payloads become DTO
  * instances. The exception factory yields our domain error, so HTTP and sockets can share it.
  */
@@ -32,7 +63,7 @@ export function createValidationPipe(
   exceptionFactory: (errors: ValidationError[]) => unknown = (errors) =>
     validationFailed(flattenValidationErrors(errors)),
 ): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -9,6 +9,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import { payloadShapeProblem } from '../common/payload-shape.js';
 import { TokenBuckets } from '../common/rate-limit/token-buckets.js';
 import {
   HistoryDto,
@@ -39,16 +40,6 @@ import { ModerationService } from '../moderation/moderation.service.js';
 
 /** Events per socket: a burst of 40, then 20 a second. Beyond that, events are refused. */
 const socketEvents = new TokenBuckets(40, 20);
-
-/** Keys that are never legitimate input and are the usual first step of prototype pollution. */
-function hasPrototypeKey(value: unknown, depth: number): boolean {
-  if (typeof value !== 'object' || value === null || depth > 8) return false;
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return true;
-    if (hasPrototypeKey((value as Record<string, unknown>)[key], depth + 1)) return true;
-  }
-  return false;
-}
 
 function ok<T>(data: T): Ack<T> {
   return { ok: true, data };
@@ -105,11 +96,17 @@ export class RoomsGateway
         refuse(new DomainError('VALIDATION_FAILED', 'Unknown event'));
         return;
       }
-      if (hasPrototypeKey(packet[1], 0)) {
+      const args: unknown[] = typeof ack === 'function' ? packet.slice(1, -1) : packet.slice(1);
+      const problem = args
+        .map((arg) => payloadShapeProblem(arg, { prototypeKeys: true }))
+        .find((found) => found !== undefined);
+      if (problem !== undefined) {
         refuse(
           new DomainError(
             'VALIDATION_FAILED',
-            'Payload must not contain __proto__, constructor or prototype keys',
+            problem === 'too-deep'
+              ? 'Payload is nested too deeply'
+              : 'Payload must not contain __proto__, constructor or prototype keys',
           ),
         );
         return;
@@ -213,10 +210,11 @@ export class RoomsGateway
     return ok(await this.moderation.mute(handleOf(socket), dto));
   }
 
+  // The contract gives mute and unmute one payload; an unmute's `minutes` is checked, not used.
   @SubscribeMessage('mod:unmute')
   async unmute(
     @ConnectedSocket() socket: Socket,
-    @MessageBody() dto: MemberActionDto,
+    @MessageBody() dto: MuteDto,
   ): Promise<Ack<ClientEvents['mod:unmute']>> {
     return ok(await this.moderation.unmute(handleOf(socket), dto));
   }

@@ -71,11 +71,11 @@ export class WebService {
 
   /** The app's shell, with `app` HTML and `data` for the first view. */
   page(app = '', data: unknown = null): string {
-    return (
-      this.template ?? '<!doctype html><title>Meetinghouse</title><p>The web app is not built.</p>'
-    )
-      .replace('<!--app-->', app)
-      .replace('<!--data-->', scriptJson(data));
+    const template =
+      this.template ?? '<!doctype html><title>Meetinghouse</title><p>The web app is not built.</p>';
+    // Replacer functions: a replacement string would expand `$&`, `$'` and `` $` `` found in
+    // stored text (a meeting's name), pasting parts of the page into the page.
+    return template.replace('<!--app-->', () => app).replace('<!--data-->', () => scriptJson(data));
   }
 
   async home(): Promise<string> {

@@ -169,7 +169,13 @@ describe('live moderation over sockets', () => {
         p.members.some((m) => m.memberId === pat.memberId && !m.muted),
       );
       expect(
-        await emitAck(host, 'mod:unmute', { roomId, memberId: pat.memberId, reason: 'all good' }),
+        // The contract's payload for mute and unmute is one: minutes are allowed, and unused.
+        await emitAck(host, 'mod:unmute', {
+          roomId,
+          memberId: pat.memberId,
+          minutes: 5,
+          reason: 'all good',
+        }),
       ).toEqual({ ok: true, data: {} });
       expect(await told).toEqual({ roomId, action: 'unmuted', reason: 'all good' });
       await seen;

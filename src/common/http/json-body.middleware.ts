@@ -6,6 +6,7 @@ import express, {
 } from 'express';
 import { DomainError } from '../errors/domain-error.js';
 import { sendError } from '../errors/api-exception.filter.js';
+import { MAX_PAYLOAD_DEPTH, payloadShapeProblem } from '../payload-shape.js';
 
 class ForbiddenKeyError extends Error {}
 
@@ -67,6 +68,17 @@ export function jsonBody(
     const chosen = special.get(req.path) ?? { limit: limitBytes, parse: defaultParser };
     void chosen.parse(req, res, (err?: unknown) => {
       if (err === undefined || err === null) {
+        // Depth only: the reviver has already refused __proto__ keys at any depth.
+        if (payloadShapeProblem(req.body, { prototypeKeys: false }) === 'too-deep') {
+          sendError(
+            res,
+            new DomainError(
+              'VALIDATION_FAILED',
+              `Request body is nested more than ${MAX_PAYLOAD_DEPTH} levels deep`,
+            ),
+          );
+          return;
+        }
         next();
         return;
       }
