@@ -28,6 +28,11 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** The database created for the application on first start. */
   database?: string;
+  /**
+   * Listen on this port instead of a free one chosen at start. A restart on the same port is
+   * what a client holding the URL (a running service, under a fault test) needs to find it again.
+   */
+  port?: number;
   logger?: Logger;
 }
 
@@ -208,10 +213,10 @@ export class EmbeddedPostgres {
     );
     await EmbeddedPostgres.recoverStaleLock(dataDir, clusterDir, logger);
 
-    // A port can be taken between our probe and the server's bind: try a few.
+    // A port can be taken between our probe and the server's bind: try a few (a fixed port once).
     let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
+    for (let attempt = 0; attempt < (options.port === undefined ? 3 : 1); attempt++) {
+      const port = options.port ?? (await freePort());
       const server = new EmbeddedPostgres(dataDir, port, password, database, logger);
       try {
         await server.spawn(binaries, identity);

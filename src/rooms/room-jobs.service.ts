@@ -93,9 +93,28 @@ export class RoomJobsService
   }
 
   private async heartbeat(): Promise<void> {
-    await this.rooms.heartbeat(this.node.id);
+    if (!(await this.rooms.heartbeat(this.node.id))) {
+      // Another instance took this one for dead (the database was out of its reach for longer
+      // than NODE_STALE_SECONDS) and removed its connections: its sockets are still open but in
+      // no room any more, and their sends fail. Ending them makes the clients reconnect, join
+      // again and catch up.
+      logger.warn('this instance was taken for dead by another; ending its connections');
+      this.broadcaster.disconnectLocal();
+    }
     for (const roomId of await this.rooms.removeConnectionsOfDeadNodes(NODE_STALE_SECONDS)) {
       this.sessions.announcePresence(roomId);
+    }
+    // A disconnect that could not be recorded (the database was down at that moment) leaves
+    // connections that nobody else would ever remove, this instance being alive: they would
+    // keep a member listed, their handle taken and a seat used. A recorded connection whose
+    // socket this instance no longer has is such a one (read first: a socket exists before any
+    // connection of it is recorded, so a live one cannot be missed).
+    const stale = (await this.rooms.socketsOfNode(this.node.id)).filter(
+      (socketId) => !this.broadcaster.hasLocalSocket(socketId),
+    );
+    if (stale.length > 0) {
+      for (const roomId of await this.rooms.removeSockets(this.node.id, stale))
+        this.sessions.announcePresence(roomId);
     }
   }
 

@@ -65,6 +65,29 @@ const MESSAGE_COLUMNS = `id, room_id, seq, client_id, body, member_id, author_ha
 
 type Queryable = DataSource | EntityManager;
 
+/**
+ * For connections removed because their instance went away, or their socket did without it
+ * being recorded (a CTE `gone` of deleted room_connection rows with `left_at`): what
+ * removeConnection does when a socket disconnects.
+ * Time present until then is credited, and a member with no connection left is marked away from
+ * then, so that they come back as a returning member (into a locked room, past the waiting
+ * room) and a raised hand is lowered after the grace period. Without it, a deploy or a crash
+ * reset everyone's attendance and locked them out. The rows `gone` deletes are still visible to
+ * this statement, so a connection counts as remaining only on an instance that is not going.
+ */
+const DEPARTED = `
+  per_member AS (
+    SELECT member_id, min(connected_at) AS since, max(left_at) AS left_at FROM gone GROUP BY member_id),
+  departed AS (
+    UPDATE room_member m
+    SET present_seconds = m.present_seconds + greatest(0, extract(epoch FROM p.left_at - p.since))::int,
+        away_since = CASE WHEN EXISTS (
+            SELECT 1 FROM room_connection c
+            WHERE c.member_id = m.id
+              AND NOT EXISTS (SELECT 1 FROM gone g WHERE g.socket_id = c.socket_id AND g.room_id = c.room_id))
+          THEN m.away_since ELSE p.left_at END
+    FROM per_member p WHERE m.id = p.member_id)`;
+
 /** The rooms' SQL: nothing else touches these tables. */
 @Injectable()
 export class RoomsRepository {
@@ -618,33 +641,70 @@ export class RoomsRepository {
     return rows.map((r) => r.room_id);
   }
 
-  /** Connections of instances that stopped heart-beating: returns the rooms that lost members. */
+  /**
+   * Connections of instances that stopped heart-beating: returns the rooms that lost members.
+   * Their members are treated as having dropped off when their instance was last heard from
+   * (see DEPARTED).
+   */
   async removeConnectionsOfDeadNodes(staleSeconds: number): Promise<string[]> {
     const rows = await this.dataSource.query<{ room_id: string }[]>(
       `WITH dead AS (
-         DELETE FROM app_node WHERE heartbeat_at < now() - make_interval(secs => $1) RETURNING id),
+         DELETE FROM app_node WHERE heartbeat_at < now() - make_interval(secs => $1) RETURNING id, heartbeat_at),
        gone AS (
          DELETE FROM room_connection c
          WHERE c.node_id IN (SELECT id FROM dead) OR NOT EXISTS (SELECT 1 FROM app_node n WHERE n.id = c.node_id)
-         RETURNING c.room_id)
+         RETURNING c.socket_id, c.room_id, c.member_id, c.connected_at,
+                   coalesce((SELECT d.heartbeat_at FROM dead d WHERE d.id = c.node_id), now()) AS left_at),
+       ${DEPARTED}
        SELECT DISTINCT room_id FROM gone`,
       [staleSeconds],
     );
     return rows.map((r) => r.room_id);
   }
 
-  async heartbeat(nodeId: string): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO app_node (id, heartbeat_at) VALUES ($1, now())
-       ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`,
+  /** Returns whether this instance was known: false on its first beat, or once taken for dead. */
+  async heartbeat(nodeId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<{ known: boolean }[]>(
+      `WITH beat AS (UPDATE app_node SET heartbeat_at = now() WHERE id = $1 RETURNING id),
+       added AS (
+         INSERT INTO app_node (id, heartbeat_at) SELECT $1, now() WHERE NOT EXISTS (SELECT 1 FROM beat)
+         ON CONFLICT (id) DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM beat) AS known`,
       [nodeId],
     );
+    return rows[0]?.known === true;
+  }
+
+  /** The sockets this instance has connections recorded for. */
+  async socketsOfNode(nodeId: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ socket_id: string }[]>(
+      `SELECT DISTINCT socket_id FROM room_connection WHERE node_id = $1`,
+      [nodeId],
+    );
+    return rows.map((r) => r.socket_id);
+  }
+
+  /** Removes every connection of these sockets of this instance; returns the rooms. */
+  async removeSockets(nodeId: string, socketIds: string[]): Promise<string[]> {
+    const rows = await this.dataSource.query<{ room_id: string }[]>(
+      `WITH gone AS (
+         DELETE FROM room_connection c WHERE c.node_id = $1 AND c.socket_id = ANY($2::varchar[])
+         RETURNING c.socket_id, c.room_id, c.member_id, c.connected_at, now() AS left_at),
+       ${DEPARTED}
+       SELECT DISTINCT room_id FROM gone`,
+      [nodeId, socketIds],
+    );
+    return rows.map((r) => r.room_id);
   }
 
   /** This instance is stopping: its connections go; returns the rooms that lost members. */
   async forgetNode(nodeId: string): Promise<string[]> {
     const rows = await this.dataSource.query<{ room_id: string }[]>(
-      `WITH gone AS (DELETE FROM room_connection WHERE node_id = $1 RETURNING room_id) SELECT DISTINCT room_id FROM gone`,
+      `WITH gone AS (
+         DELETE FROM room_connection c WHERE c.node_id = $1
+         RETURNING c.socket_id, c.room_id, c.member_id, c.connected_at, now() AS left_at),
+       ${DEPARTED}
+       SELECT DISTINCT room_id FROM gone`,
       [nodeId],
     );
     await this.dataSource.query(`DELETE FROM app_node WHERE id = $1`, [nodeId]);

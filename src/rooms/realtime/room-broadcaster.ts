@@ -94,6 +94,16 @@ export class RoomBroadcaster {
       .socketsLeave([channels.room(roomId), channels.facilitators(roomId)]);
   }
 
+  /** Whether this socket is connected to this instance. */
+  hasLocalSocket(socketId: string): boolean {
+    return this.namespace?.sockets.has(socketId) ?? false;
+  }
+
+  /** Ends every connection to this instance (those of the others stay). */
+  disconnectLocal(): void {
+    this.namespace?.local.disconnectSockets(true);
+  }
+
   /** Ends every connection of an account (disabled, or its role changed). */
   disconnectAccount(accountId: string): void {
     this.namespace?.in(channels.account(accountId)).disconnectSockets(true);

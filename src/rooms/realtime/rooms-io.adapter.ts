@@ -44,10 +44,16 @@ export class RoomsIoAdapter extends IoAdapter {
       connectionString: this.databaseUrl,
       max: 3,
       application_name: 'meetinghouse-socket.io',
+      // A broadcast waits this long at most for a connection, never for ever.
+      connectionTimeoutMillis: 5000,
     });
     this.pool.on('error', (err) =>
       logger.warn('socket.io adapter pool error', { error: err.message }),
     );
+    // Which clients someone holds: see the 'end' handler below.
+    const checkedOut = new Set<pg.PoolClient>();
+    this.pool.on('acquire', (client) => checkedOut.add(client));
+    this.pool.on('release', (_err, client) => checkedOut.delete(client));
     // The adapter keeps one client checked out for LISTEN and listens for its 'end' (then it
     // reconnects), but not for its 'error': without this, a database restart would be an
     // unhandled error that takes the whole process down.
@@ -55,6 +61,15 @@ export class RoomsIoAdapter extends IoAdapter {
       client.on('error', (err) =>
         logger.warn('socket.io adapter connection lost', { error: err.message }),
       );
+      // Nor does it give that client back once its connection is gone (it takes a new one):
+      // the pool would go on counting every dead one, be full after two database restarts,
+      // and from then on every broadcast to the other instances would wait for ever. A query's
+      // own client is released by pg first (before setImmediate), so only the LISTEN one is.
+      client.once('end', () => {
+        setImmediate(() => {
+          if (checkedOut.delete(client)) client.release(new Error('connection ended'));
+        });
+      });
     });
     server.adapter(
       createAdapter(this.pool, {
