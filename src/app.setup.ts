@@ -8,8 +8,10 @@ import { DataSource } from 'typeorm';
 import { RoomsIoAdapter } from './rooms/realtime/rooms-io.adapter.js';
 import { ApiExceptionFilter, sendError } from './common/errors/api-exception.filter.js';
 import { DomainError } from './common/errors/domain-error.js';
+import { answerUnparseableRequests } from './common/http/client-errors.js';
 import { jsonBody } from './common/http/json-body.middleware.js';
 import { requestLogging } from './common/http/request-logging.middleware.js';
+import { noStoreForPrivateAnswers } from './common/http/private-answers.middleware.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 
@@ -53,11 +55,13 @@ function errorFallback(err: unknown, _req: Request, res: Response, _next: NextFu
  * tests see is what users get.
  */
 export async function configureApp(app: NestExpressApplication, config: AppConfig): Promise<void> {
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  answerUnparseableRequests(app.getHttpServer());
   app.use(requestLogging);
   // Upgrading requests to https would break plain-http installs on a LAN; TLS is the proxy's job.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(noStoreForPrivateAnswers);
   if (config.corsOrigins === '*') {
     app.enableCors({ origin: '*' });
   } else if (config.corsOrigins.length > 0) {

@@ -187,7 +187,8 @@ describe('POST /imports: formats, by body and by URL', () => {
   let served: Served;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: ADMIN_ENV });
+    // The feeds are served from this machine: loopback must be let through on purpose.
+    t = await startTestApp({ env: { ...ADMIN_ENV, IMPORT_ALLOW_PRIVATE_NETWORKS: '127.0.0.1' } });
     admin = await login(t);
     served = await serve({
       '/feed.json': { type: 'application/json', body: JSON.stringify(MG_ROWS) },

@@ -61,6 +61,9 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+  // Every test file leaves its log lines and the secrets it used here (run-record.ts), for the
+  // anonymity audit that global-teardown.ts makes of the whole run.
+  process.env.MEETINGHOUSE_TEST_RUN_DIR = await mkdtemp(join(tmpdir(), 'meetinghouse-run-'));
   process.env.MEETINGHOUSE_TEST_ADMIN_URL = adminUrl;
   process.env.MEETINGHOUSE_TEST_TEMPLATE_URL = templateUrl;
 }

@@ -1,4 +1,5 @@
 import type { TestApp } from './app.js';
+import { CANARY_HEADERS, recordSecret } from './run-record.js';
 
 export const TEST_ADMIN = { email: 'admin@example.org', password: 'test-admin-password-1' };
 /** Pass to startTestApp so that the first admin exists. */
@@ -22,7 +23,7 @@ export async function api<T = unknown>(
     headers?: Record<string, string>;
   } = {},
 ): Promise<JsonResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = { ...CANARY_HEADERS, ...options.headers };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
@@ -33,7 +34,21 @@ export async function api<T = unknown>(
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text !== '')
     parsed = JSON.parse(text);
+  recordSecrets(options.body, parsed);
   return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+/** Credentials the service handed out or was given: the run's log audit looks for them. */
+function recordSecrets(request: unknown, response: unknown): void {
+  recordSecret('client-address', CANARY_HEADERS['x-forwarded-for']);
+  recordSecret('user-agent', CANARY_HEADERS['user-agent']);
+  if (typeof request === 'object' && request !== null)
+    recordSecret('password', (request as { password?: unknown }).password);
+  if (typeof response === 'object' && response !== null) {
+    const { token, accessToken } = response as { token?: unknown; accessToken?: unknown };
+    recordSecret('token', token);
+    recordSecret('token', accessToken);
+  }
 }
 
 export async function login(

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { keepLogLine } from './run-record.js';
 
 const MAIN = new URL('../../dist/src/main.js', import.meta.url).pathname;
 
@@ -51,6 +52,7 @@ export function startService(
         const line = buffered.slice(0, newline);
         buffered = buffered.slice(newline + 1);
         if (line.trim() === '') continue;
+        keepLogLine(line);
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
         if (entry.msg === 'embedded PostgreSQL ready') service.databasePort = entry.port as number;
@@ -63,6 +65,7 @@ export function startService(
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       service.stderr += chunk.toString('utf8');
+      keepLogLine(chunk.toString('utf8'));
     });
     void service.exited.then(({ code, signal }) => {
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { TestApp } from './app.js';
 import { api } from './http.js';
+import { CANARY_HEADERS, recordOutgoing, recordSecret } from './run-record.js';
 
 export interface Participant {
   participantId: string;
@@ -22,7 +23,11 @@ export async function connectSocket(baseUrl: string, token: string | undefined):
     auth: token === undefined ? {} : { token },
     reconnection: false,
     forceNew: true,
+    extraHeaders: { ...CANARY_HEADERS },
   });
+  recordSecret('token', token);
+  // Handles, bodies and names the tests send: the run's log audit looks for them.
+  socket.onAnyOutgoing((event: string, payload: unknown) => recordOutgoing(event, payload));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', (err) => reject(err));

@@ -176,7 +176,10 @@ export class ImportsService {
       ]);
     }
     if (dto.data !== undefined) return dto.data;
-    const text = await fetchImportSource(dto.url as string, this.config.importMaxBytes);
+    const text = await fetchImportSource(dto.url as string, {
+      maxBytes: this.config.importMaxBytes,
+      allowedPrivate: this.config.importAllowPrivateNetworks,
+    });
     if (dto.format === 'csv') return text;
     try {
       return JSON.parse(text) as unknown;

@@ -46,7 +46,10 @@ export class ImportRequestDto {
   })
   data?: unknown;
 
-  @ApiPropertyOptional({ description: 'Fetch the payload from this http(s) URL instead' })
+  @ApiPropertyOptional({
+    description:
+      'Fetch the payload from this http(s) URL instead. Only public addresses are fetched (also after redirects): loopback, private, link-local and other non-public addresses are refused with VALIDATION_FAILED unless IMPORT_ALLOW_PRIVATE_NETWORKS lists them',
+  })
   @IsOptional()
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
