@@ -34,6 +34,8 @@ export class AuthService implements OnModuleDestroy {
   /**
    * Guessing is throttled per account and per client address (held in memory only). Only
    * failures count, and a success clears the account's count: a typo or two costs nothing.
+   * Each attempt takes its tokens before the password is checked and a success gives them
+   * back: counted only afterwards, a burst of concurrent guesses would all pass the check.
    */
   async login(dto: LoginDto, clientAddress: string): Promise<LoginResponseDto> {
     const accountKey = dto.email.trim().toLowerCase();
@@ -47,16 +49,25 @@ export class AuthService implements OnModuleDestroy {
         `Too many sign-in attempts; try again in ${Math.ceil(wait / 1000)} s`,
       );
     }
-    const account = await this.accounts.verifyCredentials(dto.email, dto.password);
+    this.perAddress.take(clientAddress);
+    this.perAccount.take(accountKey);
+    let account;
+    try {
+      account = await this.accounts.verifyCredentials(dto.email, dto.password);
+    } catch (err) {
+      // Not a guess that failed but a check that could not be made (the database is down).
+      this.perAddress.putBack(clientAddress);
+      this.perAccount.putBack(accountKey);
+      throw err;
+    }
     if (account === undefined) {
-      this.perAddress.take(clientAddress);
-      this.perAccount.take(accountKey);
       // One message for every failure: it must not reveal whether the address has an account.
       throw new DomainError(
         'UNAUTHORIZED',
         'Email or password is wrong, or the account is disabled',
       );
     }
+    this.perAddress.putBack(clientAddress);
     this.perAccount.forget(accountKey);
     return {
       accessToken: await this.tokens.issue(account.id),

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { parseIpRange, type IpRange } from '../common/network-address.js';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -17,20 +18,39 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** `[]` means no cross-origin access at all; `'*'` any origin (without credentials). */
   corsOrigins: string[] | '*';
+  /**
+   * The reverse proxies in front of the service (Express's `trust proxy`): false for none, a
+   * number of hops, or addresses and ranges. Per-address limits follow X-Forwarded-For only
+   * through these, so a client cannot choose its own address.
+   */
+  trustProxy: false | number | string[];
   bodyLimitBytes: number;
   /** Imports may be larger than other requests (by body or fetched from a URL). */
   importMaxBytes: number;
+  /**
+   * Non-public address ranges that imports by URL may still reach (an intergroup feed on the
+   * same LAN, a test server on 127.0.0.1). Empty by default: only public addresses.
+   */
+  importAllowPrivateNetworks: IpRange[];
   shutdownTimeoutMs: number;
   participants: {
     /** New anonymous identities per client address per minute (memory only, never stored). */
     issuePerMinute: number;
     tokenTtlHours: number;
+    /**
+     * Failed token checks (socket handshakes, token refreshes) per client address per minute,
+     * before that address is refused without a check (memory only, never stored).
+     */
+    tokenFailuresPerMinute: number;
   };
   rooms: {
     openBeforeMinutes: number;
     closeAfterMinutes: number;
     maxMembers: number;
     maxRoomsPerSocket: number;
+    /** Open connections to /rooms per participant token, and per client address (memory only). */
+    socketsPerParticipant: number;
+    socketsPerAddress: number;
     /** Token bucket per member: this many messages at once, refilled at perMinute. */
     messageBurst: number;
     messagesPerMinute: number;
@@ -47,6 +67,12 @@ export interface AppConfig {
  * production refuses it (see loadConfig), because anyone who reads this file could mint tokens.
  */
 export const DEV_JWT_SECRET = 'meetinghouse-development-secret-do-not-use-in-production';
+
+/**
+ * Passwords printed in our own docs. Anyone can read them, so production refuses them as it
+ * refuses the development JWT secret.
+ */
+export const DOCUMENTED_EXAMPLE_PASSWORDS: ReadonlySet<string> = new Set(['a long passphrase']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -109,6 +135,37 @@ function parseDatabaseUrl(reader: EnvReader): string | undefined {
   return value;
 }
 
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustProxy(reader: EnvReader): AppConfig['trustProxy'] {
+  const value = reader.raw('TRUST_PROXY')?.trim();
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') {
+    reader.problems.push(
+      'TRUST_PROXY=true would let any client choose its own address: give the number of proxies in front of the service, or their addresses or ranges (e.g. 10.0.0.0/8, loopback)',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1 && hops <= 10) return hops;
+    reader.problems.push('TRUST_PROXY as a number of proxies must be between 1 and 10');
+    return false;
+  }
+  const entries = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  for (const entry of entries) {
+    if (!PROXY_RANGE_NAMES.has(entry) && parseIpRange(entry) === undefined) {
+      reader.problems.push(
+        `TRUST_PROXY must be false, a number of proxies, or a comma list of addresses, ranges like 10.0.0.0/8, loopback, linklocal or uniquelocal (bad entry "${entry}")`,
+      );
+    }
+  }
+  return entries;
+}
+
 function parseCorsOrigins(reader: EnvReader): string[] | '*' {
   const value = reader.raw('CORS_ORIGINS');
   if (value === undefined) return [];
@@ -152,7 +209,7 @@ function parseJwtSecret(reader: EnvReader, nodeEnv: NodeEnv): string {
   return value ?? DEV_JWT_SECRET;
 }
 
-function parseAdmin(reader: EnvReader): AppConfig['admin'] {
+function parseAdmin(reader: EnvReader, nodeEnv: NodeEnv): AppConfig['admin'] {
   const email = reader.raw('ADMIN_EMAIL');
   const password = reader.raw('ADMIN_PASSWORD');
   if (email === undefined && password === undefined) return undefined;
@@ -165,8 +222,30 @@ function parseAdmin(reader: EnvReader): AppConfig['admin'] {
   }
   if (password.length < 12) {
     reader.problems.push('ADMIN_PASSWORD must be at least 12 characters long');
+  } else if (nodeEnv === 'production' && DOCUMENTED_EXAMPLE_PASSWORDS.has(password)) {
+    reader.problems.push(
+      'ADMIN_PASSWORD must be your own password in production, not the example from the README',
+    );
   }
   return { email: email.toLowerCase(), password };
+}
+
+function parseNetworks(reader: EnvReader, name: string): IpRange[] {
+  const value = reader.raw(name);
+  if (value === undefined) return [];
+  const ranges: IpRange[] = [];
+  for (const part of value.split(',').map((p) => p.trim())) {
+    if (part === '') continue;
+    const parsed = parseIpRange(part);
+    if (parsed === undefined) {
+      reader.problems.push(
+        `${name} must be a comma list of IP addresses or ranges like 10.0.0.0/8 (bad entry "${part}")`,
+      );
+    } else {
+      ranges.push(parsed);
+    }
+  }
+  return ranges;
 }
 
 function parseSigningKey(reader: EnvReader): string | undefined {
@@ -216,21 +295,26 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     databasePoolSize: reader.int('DATABASE_POOL_SIZE', 10, 1, 200),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     jwtSecret: parseJwtSecret(reader, nodeEnv),
-    admin: parseAdmin(reader),
+    admin: parseAdmin(reader, nodeEnv),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info'),
     corsOrigins: parseCorsOrigins(reader),
+    trustProxy: parseTrustProxy(reader),
     bodyLimitBytes: reader.int('BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     importMaxBytes: reader.int('IMPORT_MAX_BYTES', 5 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    importAllowPrivateNetworks: parseNetworks(reader, 'IMPORT_ALLOW_PRIVATE_NETWORKS'),
     shutdownTimeoutMs: reader.int('SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     participants: {
       issuePerMinute: reader.int('PARTICIPANT_ISSUE_PER_MINUTE', 10, 1, 1_000_000),
       tokenTtlHours: reader.int('PARTICIPANT_TOKEN_TTL_HOURS', 72, 1, 24 * 365),
+      tokenFailuresPerMinute: reader.int('TOKEN_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
     },
     rooms: {
       openBeforeMinutes: reader.int('ROOM_OPEN_BEFORE_MINUTES', 15, 0, 720),
       closeAfterMinutes: reader.int('ROOM_CLOSE_AFTER_MINUTES', 15, 0, 720),
       maxMembers: reader.int('ROOM_MAX_MEMBERS', 1000, 2, 100_000),
       maxRoomsPerSocket: reader.int('ROOMS_PER_SOCKET', 5, 1, 100),
+      socketsPerParticipant: reader.int('ROOM_SOCKETS_PER_PARTICIPANT', 5, 1, 1000),
+      socketsPerAddress: reader.int('ROOM_SOCKETS_PER_ADDRESS', 50, 1, 1_000_000),
       messageBurst: reader.int('MESSAGE_BURST', 5, 1, 1000),
       messagesPerMinute: reader.int('MESSAGES_PER_MINUTE', 30, 1, 100_000),
     },

@@ -16,6 +16,13 @@ const UNKNOWN_ACCOUNT_HASH = hash('meetinghouse: no such account');
 
 @Injectable()
 export class AccountsService implements OnApplicationBootstrap {
+  /**
+   * Password checks, one at a time. Each keeps a core busy for about 10 ms on the libuv
+   * thread pool; a burst of sign-in guesses checked in parallel would take every core from the
+   * rooms for as long as it lasts, and queued instead it takes one.
+   */
+  private passwordChecks: Promise<unknown> = Promise.resolve();
+
   constructor(
     @InjectRepository(Account) private readonly accounts: Repository<Account>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,9 +68,10 @@ export class AccountsService implements OnApplicationBootstrap {
   /** The account behind these credentials, if they are right and it is enabled. */
   async verifyCredentials(email: string, password: string): Promise<Account | undefined> {
     const account = await this.accounts.findOne({ where: { email: email.trim().toLowerCase() } });
-    const ok = await verify(account?.passwordHash ?? (await UNKNOWN_ACCOUNT_HASH), password).catch(
-      () => false,
-    );
+    const passwordHash = account?.passwordHash ?? (await UNKNOWN_ACCOUNT_HASH);
+    const check = this.passwordChecks.then(() => verify(passwordHash, password).catch(() => false));
+    this.passwordChecks = check;
+    const ok = await check;
     if (account === null || !ok || account.disabled) return undefined;
     return account;
   }

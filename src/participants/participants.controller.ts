@@ -8,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { bearerToken } from '../auth/account.guard.js';
+import { requestAddress } from '../common/http/client-address.js';
 import { ParticipantTokenDto } from './dto/participant-token.dto.js';
 import { ParticipantsService } from './participants.service.js';
 
@@ -25,14 +26,18 @@ export class ParticipantsController {
     description: 'RATE_LIMITED: too many from this address (PARTICIPANT_ISSUE_PER_MINUTE)',
   })
   issue(@Req() req: Request): Promise<ParticipantTokenDto> {
-    return this.participants.issue(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    return this.participants.issue(requestAddress(req));
   }
 
   @Post('refresh')
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOkResponse({ type: ParticipantTokenDto, description: 'The same token with a later expiry' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'RATE_LIMITED: too many invalid tokens from this address (TOKEN_FAILURES_PER_MINUTE)',
+  })
   refresh(@Req() req: Request): Promise<ParticipantTokenDto> {
-    return this.participants.refresh(bearerToken(req.header('authorization')));
+    return this.participants.refresh(bearerToken(req.header('authorization')), requestAddress(req));
   }
 }

@@ -20,6 +20,8 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 @Injectable()
 export class ParticipantsService implements OnModuleDestroy {
   private readonly issuance: TokenBuckets;
+  /** Failed token checks per client address, from the socket handshake and from refresh. */
+  private readonly tokenFailures: TokenBuckets;
   private readonly ttlMs: number;
 
   constructor(
@@ -28,11 +30,14 @@ export class ParticipantsService implements OnModuleDestroy {
   ) {
     const perMinute = config.participants.issuePerMinute;
     this.issuance = new TokenBuckets(perMinute, perMinute / 60);
+    const failures = config.participants.tokenFailuresPerMinute;
+    this.tokenFailures = new TokenBuckets(failures, failures / 60);
     this.ttlMs = config.participants.tokenTtlHours * 3_600_000;
   }
 
   onModuleDestroy(): void {
     this.issuance.close();
+    this.tokenFailures.close();
   }
 
   /**
@@ -56,10 +61,15 @@ export class ParticipantsService implements OnModuleDestroy {
     return { participantId: participant.id, token, expiresAt: isoInstant(participant.expiresAt) };
   }
 
-  /** Extends a valid token's life; an expired or unknown token gets UNAUTHORIZED. */
-  async refresh(token: string | undefined): Promise<ParticipantTokenDto> {
+  /**
+   * Extends a valid token's life; an expired or unknown token gets UNAUTHORIZED, and an address
+   * that has failed too often RATE_LIMITED, without a look at the database.
+   */
+  async refresh(token: string | undefined, clientAddress: string): Promise<ParticipantTokenDto> {
+    this.checkTokenFailures(clientAddress);
     const participant = token === undefined ? undefined : await this.authenticate(token);
     if (participant === undefined || token === undefined) {
+      this.noteTokenFailure(clientAddress);
       throw new DomainError(
         'UNAUTHORIZED',
         'The participant token is invalid or expired; request a new one',
@@ -68,6 +78,24 @@ export class ParticipantsService implements OnModuleDestroy {
     const expiresAt = new Date(Date.now() + this.ttlMs);
     await this.participants.update({ id: participant.id }, { expiresAt });
     return { participantId: participant.id, token, expiresAt: isoInstant(expiresAt) };
+  }
+
+  /**
+   * Guessing tokens is hopeless (32 random bytes), but each guess still costs a query: an
+   * address that keeps failing is refused before any. The address is only an in-memory key.
+   */
+  checkTokenFailures(clientAddress: string): void {
+    const wait = this.tokenFailures.waitMs(clientAddress);
+    if (wait > 0) {
+      throw new DomainError(
+        'RATE_LIMITED',
+        `Too many invalid tokens from this address; try again in ${Math.ceil(wait / 1000)} s`,
+      );
+    }
+  }
+
+  noteTokenFailure(clientAddress: string): void {
+    this.tokenFailures.take(clientAddress);
   }
 
   async authenticate(token: string): Promise<Participant | undefined> {

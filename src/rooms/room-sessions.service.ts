@@ -54,6 +54,13 @@ const PRESENCE_COALESCE_MS = 100;
 const RETURNING_GRACE_SECONDS = 120;
 const SYNC_LIMIT = 500;
 const TYPING_EVERY_MS = 1500;
+/**
+ * Hand changes per member: 6 at once, then one every 3 s. Each one sends the whole room a new
+ * room:state, so one member raising and lowering at the socket's event rate would have the
+ * service push 20 updates a second to everyone present.
+ */
+const HAND_BURST = 6;
+const HAND_CHANGES_PER_SECOND = 1 / 3;
 /** Participants may not pass themselves off as the people who keep the room safe. */
 const RESERVED_HANDLE = /\b(facilitator|moderator|admin|staff|host)\b/i;
 
@@ -65,6 +72,7 @@ function normalizeHandle(raw: string): string {
 @Injectable()
 export class RoomSessionsService implements OnModuleDestroy {
   private readonly messageBuckets: TokenBuckets;
+  private readonly handBuckets = new TokenBuckets(HAND_BURST, HAND_CHANGES_PER_SECOND);
   private readonly lastTyping = new Map<string, number>();
   private readonly pendingPresence = new Map<string, NodeJS.Timeout>();
 
@@ -83,6 +91,7 @@ export class RoomSessionsService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.messageBuckets.close();
+    this.handBuckets.close();
     for (const timer of this.pendingPresence.values()) clearTimeout(timer);
   }
 
@@ -365,6 +374,7 @@ export class RoomSessionsService implements OnModuleDestroy {
 
   async raiseHand(socket: SocketHandle, dto: RoomRefDto): Promise<ClientEvents['hand:raise']> {
     const { room, member } = await this.activeMember(socket, dto.roomId);
+    this.takeHandChange(member.id);
     await this.rooms.setHandRaised(member.id, true);
     const position = await this.rooms.handPosition(room.id, member.id);
     await this.afterHandChange(room.id);
@@ -373,9 +383,18 @@ export class RoomSessionsService implements OnModuleDestroy {
 
   async lowerHand(socket: SocketHandle, dto: RoomRefDto): Promise<ClientEvents['hand:lower']> {
     const { room, member } = await this.activeMember(socket, dto.roomId);
+    this.takeHandChange(member.id);
     await this.rooms.setHandRaised(member.id, false);
     await this.afterHandChange(room.id);
     return {};
+  }
+
+  private takeHandChange(memberId: string): void {
+    if (!this.handBuckets.take(memberId))
+      throw new DomainError(
+        'RATE_LIMITED',
+        'You are raising and lowering your hand too often; wait a moment',
+      );
   }
 
   private async afterHandChange(roomId: string): Promise<void> {

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
         CORS_ORIGINS: 'https://a.example.org, https://b.example.org',
         BODY_LIMIT_BYTES: '2048',
         SHUTDOWN_TIMEOUT_MS: '5000',
+        TRUST_PROXY: '1',
       },
       '/srv/app',
     );
@@ -56,14 +57,18 @@ describe('loadConfig', () => {
       admin: { email: 'admin@example.org', password: 'correct horse battery' },
       logLevel: 'debug',
       corsOrigins: ['https://a.example.org', 'https://b.example.org'],
+      trustProxy: 1,
       bodyLimitBytes: 2048,
       importMaxBytes: 5242880,
-      participants: { issuePerMinute: 10, tokenTtlHours: 72 },
+      importAllowPrivateNetworks: [],
+      participants: { issuePerMinute: 10, tokenTtlHours: 72, tokenFailuresPerMinute: 30 },
       rooms: {
         openBeforeMinutes: 15,
         closeAfterMinutes: 15,
         maxMembers: 1000,
         maxRoomsPerSocket: 5,
+        socketsPerParticipant: 5,
+        socketsPerAddress: 50,
         messageBurst: 5,
         messagesPerMinute: 30,
       },
@@ -72,6 +77,17 @@ describe('loadConfig', () => {
       publicUrl: undefined,
       shutdownTimeoutMs: 5000,
     });
+  });
+
+  it('trusts no proxy by default; TRUST_PROXY takes a number of hops or addresses and ranges', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::1',
+    ]);
   });
 
   it('accepts CORS_ORIGINS=* for public read access', () => {
@@ -95,6 +111,9 @@ describe('loadConfig', () => {
     ['BODY_LIMIT_BYTES', '10', /BODY_LIMIT_BYTES must be an integer from 1024/],
     ['DATABASE_POOL_SIZE', '0', /DATABASE_POOL_SIZE/],
     ['JWT_SECRET', 'short', /JWT_SECRET must be at least 16 characters/],
+    ['TRUST_PROXY', 'true', /TRUST_PROXY=true would let any client choose its own address/],
+    ['TRUST_PROXY', '0', /TRUST_PROXY as a number of proxies must be between 1 and 10/],
+    ['TRUST_PROXY', '10.0.0.0/8, proxy.local', /TRUST_PROXY .*bad entry "proxy.local"/],
   ])('rejects %s=%s with a message naming the variable', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -135,6 +154,23 @@ describe('loadConfig', () => {
       expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(31) })).toEqual([
         expect.stringMatching(/at least 32 characters/),
       ]);
+    });
+
+    it('refuses the README’s example admin password, which anyone can read', () => {
+      expect(
+        problemsOf({
+          NODE_ENV: 'production',
+          JWT_SECRET: 'b'.repeat(32),
+          ADMIN_EMAIL: 'admin@example.org',
+          ADMIN_PASSWORD: 'a long passphrase',
+        }),
+      ).toEqual([
+        'ADMIN_PASSWORD must be your own password in production, not the example from the README',
+      ]);
+      // Trying the service out with the README's command still works.
+      expect(
+        loadConfig({ ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'a long passphrase' }).admin,
+      ).toEqual({ email: 'admin@example.org', password: 'a long passphrase' });
     });
 
     it('starts with a proper secret', () => {

@@ -36,6 +36,8 @@ export const MOD_ENV: Record<string, string> = {
   PARTICIPANT_ISSUE_PER_MINUTE: '100000',
   MESSAGE_BURST: '1000',
   MESSAGES_PER_MINUTE: '100000',
+  ROOM_SOCKETS_PER_ADDRESS: '100000',
+  TOKEN_FAILURES_PER_MINUTE: '100000',
 };
 
 export const FACILITATOR_PASSWORD = 'facilitator-password-1';

@@ -33,6 +33,8 @@ export const ROOMS_ENV: Record<string, string> = {
   PARTICIPANT_ISSUE_PER_MINUTE: '100000',
   MESSAGE_BURST: '1000',
   MESSAGES_PER_MINUTE: '100000',
+  ROOM_SOCKETS_PER_ADDRESS: '100000',
+  TOKEN_FAILURES_PER_MINUTE: '100000',
 };
 
 export type SentMessage = SentMessageAck;

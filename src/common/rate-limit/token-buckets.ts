@@ -56,6 +56,13 @@ export class TokenBuckets {
     return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / this.refillPerSecond) * 1000);
   }
 
+  /** Gives back a token taken for work that turned out not to count (up to the capacity). */
+  putBack(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) return;
+    bucket.tokens = Math.min(this.capacity, bucket.tokens + 1);
+  }
+
   forget(key: string): void {
     this.buckets.delete(key);
   }
