@@ -20,6 +20,7 @@ import {
   slotFromNow,
   unexpected,
   WEB_ENV,
+  joinRoom,
 } from './web-fixtures.js';
 
 /** The rules the issue asks for: WCAG 2.0 and 2.1, levels A and AA. */
@@ -100,13 +101,6 @@ async function focused(page: Page): Promise<string> {
     if (el.id) return `#${el.id}`;
     return `${el.tagName.toLowerCase()}:${(el.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
   });
-}
-
-async function join(page: Page, baseUrl: string, roomId: string, handle: string): Promise<void> {
-  await page.goto(`${baseUrl}/rooms/${roomId}`);
-  await page.getByLabel('Your name in this room').fill(handle);
-  await page.getByRole('button', { name: 'Join room' }).click();
-  await page.locator('#composer').waitFor();
 }
 
 async function send(page: Page, body: string): Promise<void> {
@@ -265,8 +259,8 @@ describe('accessibility', () => {
     });
 
     test('a room after joining: messages, people, the share queue, and the safety panel', async () => {
-      await join(river.page, t.baseUrl, roomId, 'River');
-      await join(sky.page, t.baseUrl, roomId, 'Sky');
+      await joinRoom(river.page, t.baseUrl, roomId, 'River');
+      await joinRoom(sky.page, t.baseUrl, roomId, 'Sky');
       await send(sky.page, 'Welcome, glad you are here tonight');
       await sky.page.getByRole('button', { name: 'Raise hand' }).click();
       const { page } = river;
@@ -449,7 +443,7 @@ describe('accessibility', () => {
       const sky = page.locator('ul.people > li', { hasText: 'Sky' });
       await sky.getByLabel('Mute for').focus();
       // Someone arrives: the list of people is brought up to date around Sky's row.
-      await join(visitor.page, t.baseUrl, roomId, 'Quinn');
+      await joinRoom(visitor.page, t.baseUrl, roomId, 'Quinn');
       await page.locator('ul.people > li', { hasText: 'Quinn' }).waitFor();
       expect(
         await page.evaluate(
@@ -530,7 +524,7 @@ describe('accessibility', () => {
       await page.goto(`${t.baseUrl}/rooms/${roomId}`);
       await page.getByLabel('Your name in this room').waitFor();
       await check('room join page');
-      await join(page, t.baseUrl, roomId, 'Narrow');
+      await joinRoom(page, t.baseUrl, roomId, 'Narrow');
       await send(page, 'A message with a long unbroken word: supercalifragilisticexpialidocious!');
       await check('room');
       await page.goto(`${t.baseUrl}/facilitate`);

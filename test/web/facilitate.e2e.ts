@@ -18,21 +18,9 @@ import {
   type WatchedPage,
 } from '../support/browser.js';
 import { api, login } from '../support/http.js';
-import { openRoom, scrollsSideways, unexpected, WEB_ENV } from './web-fixtures.js';
+import { openRoom, scrollsSideways, unexpected, WEB_ENV, joinRoom } from './web-fixtures.js';
 
 const FACILITATOR = { email: 'fran@example.org', password: 'volunteer-password-1' };
-
-async function joinAsParticipant(
-  page: Page,
-  baseUrl: string,
-  roomId: string,
-  handle: string,
-): Promise<void> {
-  await page.goto(`${baseUrl}/rooms/${roomId}`);
-  await page.getByLabel('Your name in this room').fill(handle);
-  await page.getByRole('button', { name: 'Join room' }).click();
-  await page.locator('#composer').waitFor();
-}
 
 async function send(page: Page, body: string): Promise<void> {
   await page.getByLabel('Your message').fill(body);
@@ -70,8 +58,8 @@ describe.each([
     fran = await openPage(browser, viewport);
     pat = await openPage(browser, DESKTOP);
     quinn = await openPage(browser, PHONE);
-    await joinAsParticipant(pat.page, t.baseUrl, roomId, 'Pat');
-    await joinAsParticipant(quinn.page, t.baseUrl, roomId, 'Quinn');
+    await joinRoom(pat.page, t.baseUrl, roomId, 'Pat');
+    await joinRoom(quinn.page, t.baseUrl, roomId, 'Quinn');
   });
 
   afterAll(async () => {

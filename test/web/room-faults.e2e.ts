@@ -10,7 +10,7 @@ import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { DESKTOP, launchBrowser, openPage, PHONE, type WatchedPage } from '../support/browser.js';
 import { login } from '../support/http.js';
-import { openRoom, unexpected, WEB_ENV } from './web-fixtures.js';
+import { openRoom, unexpected, WEB_ENV, joinRoom } from './web-fixtures.js';
 
 /** What the route does to each frame from the service: pass it, drop it, or send another. */
 type Rewrite = (frame: string) => string | null;
@@ -35,13 +35,6 @@ async function relay(page: Page, rewrite: { current: Rewrite }): Promise<WebSock
 }
 
 const pass: Rewrite = (frame) => frame;
-
-async function join(page: Page, baseUrl: string, roomId: string, handle: string): Promise<void> {
-  await page.goto(`${baseUrl}/rooms/${roomId}`);
-  await page.getByLabel('Your name in this room').fill(handle);
-  await page.getByRole('button', { name: 'Join room' }).click();
-  await page.locator('#composer').waitFor();
-}
 
 async function send(page: Page, body: string): Promise<void> {
   await page.getByLabel('Your message').fill(body);
@@ -81,8 +74,8 @@ describe('a room through a faulty network', () => {
       sky = await openPage(browser, DESKTOP);
       const rewrite = { current: pass };
       await relay(river.page, rewrite);
-      await join(river.page, t.baseUrl, roomId, 'River');
-      await join(sky.page, t.baseUrl, roomId, 'Sky');
+      await joinRoom(river.page, t.baseUrl, roomId, 'River');
+      await joinRoom(sky.page, t.baseUrl, roomId, 'Sky');
       await send(sky.page, 'first, seen by everyone');
       await river.page
         .locator('ol.messages li.message', { hasText: 'first, seen by everyone' })
@@ -124,8 +117,8 @@ describe('a room through a faulty network', () => {
       sky = await openPage(browser, DESKTOP);
       const rewrite = { current: pass };
       const routes = await relay(river.page, rewrite);
-      await join(river.page, t.baseUrl, roomId, 'River');
-      await join(sky.page, t.baseUrl, roomId, 'Sky');
+      await joinRoom(river.page, t.baseUrl, roomId, 'River');
+      await joinRoom(sky.page, t.baseUrl, roomId, 'Sky');
       await send(river.page, 'before the outage');
 
       // The connection drops; the service answers the next handshake as it does while its

@@ -17,14 +17,7 @@ import {
   type WatchedPage,
 } from '../support/browser.js';
 import { login } from '../support/http.js';
-import { openRoom, scrollsSideways, unexpected, WEB_ENV } from './web-fixtures.js';
-
-async function join(page: Page, baseUrl: string, roomId: string, handle: string): Promise<void> {
-  await page.goto(`${baseUrl}/rooms/${roomId}`);
-  await page.getByLabel('Your name in this room').fill(handle);
-  await page.getByRole('button', { name: 'Join room' }).click();
-  await page.locator('#composer').waitFor();
-}
+import { openRoom, scrollsSideways, unexpected, WEB_ENV, joinRoom } from './web-fixtures.js';
 
 async function send(page: Page, body: string): Promise<void> {
   await page.getByLabel('Your message').fill(body);
@@ -88,8 +81,8 @@ describe('two participants in a room', () => {
   });
 
   test('they join, see each other, chat, and see typing', async () => {
-    await join(river.page, t.baseUrl, roomId, 'River');
-    await join(sky.page, t.baseUrl, roomId, 'Sky');
+    await joinRoom(river.page, t.baseUrl, roomId, 'River');
+    await joinRoom(sky.page, t.baseUrl, roomId, 'Sky');
     await waitForText(river.page, 'ul.people', 'Sky');
     expect(await sky.page.locator('ul.people').innerText()).toContain('River');
 

@@ -10,7 +10,9 @@ import { api, ADMIN_ENV } from '../support/http.js';
 /** Head-room so that only what a journey is about is ever limited. */
 export const WEB_ENV: Record<string, string> = {
   ...ADMIN_ENV,
+  // Every browser page connects from 127.0.0.1: one address for all of a test's people.
   PARTICIPANT_ISSUE_PER_MINUTE: '100000',
+  ROOM_SOCKETS_PER_ADDRESS: '1000',
   MESSAGE_BURST: '1000',
   MESSAGES_PER_MINUTE: '100000',
 };
@@ -88,4 +90,17 @@ export async function scrollsSideways(page: Page): Promise<boolean> {
  */
 export function unexpected(errors: string[], expected: RegExp[] = []): string[] {
   return errors.filter((e) => !expected.some((re) => re.test(e)));
+}
+
+/** Into a room from its page, as a participant: the name, Join, and the composer is there. */
+export async function joinRoom(
+  page: Page,
+  baseUrl: string,
+  roomId: string,
+  handle: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/rooms/${roomId}`);
+  await page.getByLabel('Your name in this room').fill(handle);
+  await page.getByRole('button', { name: 'Join room' }).click();
+  await page.locator('#composer').waitFor();
 }
