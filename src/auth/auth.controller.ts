@@ -6,7 +6,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { requestAddress } from '../common/http/client-address.js';
+import { requestClientKey } from '../common/http/client-address.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
 
@@ -23,6 +23,6 @@ export class AuthController {
     description: 'RATE_LIMITED: too many attempts for this account or from this address',
   })
   login(@Body() dto: LoginDto, @Req() req: Request): Promise<LoginResponseDto> {
-    return this.auth.login(dto, requestAddress(req));
+    return this.auth.login(dto, requestClientKey(req));
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { bearerToken } from '../auth/account.guard.js';
-import { requestAddress } from '../common/http/client-address.js';
+import { requestClientKey } from '../common/http/client-address.js';
 import { ParticipantTokenDto } from './dto/participant-token.dto.js';
 import { ParticipantsService } from './participants.service.js';
 
@@ -26,7 +26,7 @@ export class ParticipantsController {
     description: 'RATE_LIMITED: too many from this address (PARTICIPANT_ISSUE_PER_MINUTE)',
   })
   issue(@Req() req: Request): Promise<ParticipantTokenDto> {
-    return this.participants.issue(requestAddress(req));
+    return this.participants.issue(requestClientKey(req));
   }
 
   @Post('refresh')
@@ -38,6 +38,9 @@ export class ParticipantsController {
       'RATE_LIMITED: too many invalid tokens from this address (TOKEN_FAILURES_PER_MINUTE)',
   })
   refresh(@Req() req: Request): Promise<ParticipantTokenDto> {
-    return this.participants.refresh(bearerToken(req.header('authorization')), requestAddress(req));
+    return this.participants.refresh(
+      bearerToken(req.header('authorization')),
+      requestClientKey(req),
+    );
   }
 }

@@ -7,6 +7,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { clientKey } from '../../src/common/http/client-address.js';
 import { api } from '../support/http.js';
 import { newParticipant } from '../support/sockets.js';
 import { ROOMS_ENV } from './room-fixtures.js';
@@ -90,6 +91,20 @@ describe.each([
     );
   });
 
+  test('one IPv6 /64 is one client; an IPv4 address written as IPv6 is that address', async () => {
+    const answers = [
+      await issueFor(t, '2001:db8:1:2::1'),
+      await issueFor(t, '2001:db8:1:2:ffff:ffff:ffff:fffe'),
+      await issueFor(t, '2001:db8:1:2::99'),
+      await issueFor(t, '2001:db8:1:3::1'),
+      // 203.0.113.10 had its two identities in the first test.
+      await issueFor(t, '::ffff:203.0.113.10'),
+    ];
+    expect(answers).toEqual(
+      trustProxy === undefined ? [429, 429, 429, 429, 429] : [201, 201, 429, 201, 429],
+    );
+  });
+
   test('a forged chain is followed only through the trusted proxy', async () => {
     // The client claims to be forwarding for someone else; the proxy appends the client's own
     // address (here: 192.0.2.55). Only the proxy's hop is trusted, so 192.0.2.55 is counted.
@@ -99,5 +114,20 @@ describe.each([
       await issueFor(t, '10.9.9.7, 192.0.2.55'),
     ];
     expect(answers).toEqual(trustProxy === undefined ? [429, 429, 429] : [201, 201, 429]);
+  });
+});
+
+describe('clientKey', () => {
+  test.each([
+    ['203.0.113.7', 'v4:cb007107'],
+    ['::ffff:203.0.113.7', 'v4:cb007107'],
+    ['::ffff:cb00:7107', 'v4:cb007107'],
+    ['2001:db8:1:2::1', 'v6:20010db800010002/64'],
+    ['2001:DB8:1:2:ffff::9', 'v6:20010db800010002/64'],
+    ['2001:db8:1:3::1', 'v6:20010db800010003/64'],
+    ['::1', 'v6:0/64'],
+    ['unknown', 'unknown'],
+  ])('%s counts as %s', (address, key) => {
+    expect(clientKey(address)).toBe(key);
   });
 });

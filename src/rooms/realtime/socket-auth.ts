@@ -5,7 +5,7 @@ import { AccessTokensService } from '../../auth/access-tokens.service.js';
 import { AuthService } from '../../auth/auth.service.js';
 import { describeError, loggableError } from '../../common/errors/describe-error.js';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { clientAddressOf, type TrustProxy } from '../../common/http/client-address.js';
+import { clientKeyOf, type TrustProxy } from '../../common/http/client-address.js';
 import type { ErrorCode } from '../../common/errors/error-codes.js';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
@@ -146,7 +146,7 @@ export class SocketAuth {
   private clientAddress(socket: Socket): string {
     const express = this.http.httpAdapter.getInstance<{ get(setting: string): unknown }>();
     const trust = express.get('trust proxy fn') as TrustProxy | undefined;
-    return trust === undefined ? socket.handshake.address : clientAddressOf(socket.request, trust);
+    return clientKeyOf(socket.request, trust);
   }
 
   private limitRefusal(
