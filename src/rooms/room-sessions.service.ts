@@ -404,12 +404,18 @@ export class RoomSessionsService implements OnModuleDestroy {
 
   /** Typing is best effort: throttled, volatile, and silent when not allowed. */
   async typing(socket: SocketHandle, dto: RoomRefDto): Promise<void> {
+    // Throttled before any database work: a client flooding typing events costs a map lookup
+    // each, not a query.
+    const key = `${socket.id} ${dto.roomId}`;
+    const now = Date.now();
+    if (now - (this.lastTyping.get(key) ?? 0) < TYPING_EVERY_MS) return;
+    this.lastTyping.set(key, now);
+    if (this.lastTyping.size > 50_000) {
+      for (const [k, at] of this.lastTyping)
+        if (now - at >= TYPING_EVERY_MS) this.lastTyping.delete(k);
+    }
     const memberId = await this.rooms.connectionMember(socket.id, dto.roomId);
     if (memberId === undefined) return;
-    const last = this.lastTyping.get(memberId) ?? 0;
-    if (Date.now() - last < TYPING_EVERY_MS) return;
-    this.lastTyping.set(memberId, Date.now());
-    if (this.lastTyping.size > 50_000) this.lastTyping.clear();
     const member = await this.rooms.findMember(memberId);
     if (member === undefined || member.state !== 'active') return;
     socket.typing(dto.roomId, { roomId: dto.roomId, memberId, handle: member.handle });

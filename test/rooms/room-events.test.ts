@@ -3,8 +3,10 @@
  * over real socket.io clients against the real service and PostgreSQL: acks, server events,
  * reconnect and restart, and the per-member, per-room and per-socket limits.
  */
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
+import { RoomsRepository } from '../../src/rooms/rooms.repository.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { api, login } from '../support/http.js';
@@ -992,6 +994,32 @@ describe('room events', () => {
       b.socket.emit('typing', { roomId: room.id });
       await bTyped;
       expect(aTyping).toEqual([{ roomId: room.id, memberId: b.self.memberId, handle: 'Birch' }]);
+    });
+
+    test('a flood of typing is throttled before any database work', async () => {
+      const room = await newRoom();
+      const a = await joinAs(t, jar, room.id, 'Ash');
+      const b = await joinAs(t, jar, room.id, 'Birch');
+      const lookups = jest.spyOn(t.app.get(RoomsRepository), 'connectionMember');
+      try {
+        const bTyping = collect<{ memberId: string }>(b.socket, 'typing');
+        const seen = nextEvent(b.socket, 'typing');
+        for (let i = 0; i < 100; i += 1) a.socket.emit('typing', { roomId: room.id });
+        await seen;
+        // Barrier: A's events are handled in order, so by this answer all 100 have been.
+        await roundTrip(a.socket);
+        await roundTrip(b.socket);
+        const forA = lookups.mock.calls.filter(
+          ([socketId, roomId]) => socketId === a.socket.id && roomId === room.id,
+        );
+        // One typing event got through the throttle (and was looked up); 99 cost nothing.
+        expect({ lookups: forA.length, delivered: bTyping.length }).toEqual({
+          lookups: 1,
+          delivered: 1,
+        });
+      } finally {
+        lookups.mockRestore();
+      }
     });
 
     test('typing from a socket that has not joined reaches no one', async () => {
