@@ -1,4 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
+import { Logger, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { DataSource } from 'typeorm';
 import { RoomsIoAdapter } from './rooms/realtime/rooms-io.adapter.js';
 import { ApiExceptionFilter, sendError } from './common/errors/api-exception.filter.js';
+import { describeError, loggableError } from './common/errors/describe-error.js';
 import { DomainError } from './common/errors/domain-error.js';
 import { answerUnparseableRequests } from './common/http/client-errors.js';
 import { jsonBody } from './common/http/json-body.middleware.js';
@@ -18,6 +19,8 @@ import type { AppConfig } from './config/config.js';
 export const API_PREFIX = 'api/v1';
 
 /** The paths the web app answers (its client-side routes); everything else is the API. */
+const logger = new Logger('WebApp');
+
 const WEB_PAGES = [
   '/meetings/:slug',
   '/rooms/:id',
@@ -32,10 +35,21 @@ function serveWebApp(app: NestExpressApplication): void {
   const web = app.get(WebService);
   app.useStaticAssets(`${WEB_DIST}assets/`, { prefix: '/assets/', index: false, maxAge: '1h' });
   const express = app.getHttpAdapter().getInstance();
-  express.get('/', (_req: Request, res: Response, next: NextFunction) => {
-    web
-      .home()
-      .then((html) => res.type('html').setHeader('Cache-Control', 'no-store').send(html), next);
+  express.get('/', (_req: Request, res: Response) => {
+    web.home().then(
+      (html) => res.type('html').setHeader('Cache-Control', 'no-store').send(html),
+      // Without its first view (the database is down, say) the page still comes, with the
+      // crisis lines: whoever opens it may need them more than a meeting list.
+      (err: unknown) => {
+        const described = describeError(err);
+        if (described.unexpected) logger.error('home page failed', loggableError(err));
+        res
+          .status(described.status)
+          .type('html')
+          .setHeader('Cache-Control', 'no-store')
+          .send(web.page());
+      },
+    );
   });
   express.get(WEB_PAGES, (_req: Request, res: Response) => {
     res.type('html').send(web.page());

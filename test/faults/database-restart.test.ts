@@ -133,6 +133,21 @@ describe('the database restarted under running services', () => {
         meetings: expected,
       });
 
+      // The home page still comes, without its meeting list but with the crisis lines.
+      const home = await fetch(`${baseUrl}/`);
+      const homeHtml = await home.text();
+      expect({
+        status: home.status,
+        type: home.headers.get('content-type'),
+        crisisLine: homeHtml.includes('href="tel:988"'),
+        script: /<script[^>]+src="\/assets\//.test(homeHtml),
+      }).toEqual({
+        status: 503,
+        type: 'text/html; charset=utf-8',
+        crisisLine: true,
+        script: true,
+      });
+
       const unavailableAck = {
         ok: false,
         error: { code: 'UNAVAILABLE', message: expect.stringMatching(/database/i) as string },
