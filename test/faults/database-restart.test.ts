@@ -77,6 +77,31 @@ describe('the database restarted under running services', () => {
     );
   }
 
+  /**
+   * With the database up again (whatever the test before left behind) and both instances
+   * healthy: a new room, Ash in it through A and Birch through B.
+   */
+  async function oneInRoomOnEach(): Promise<{
+    urlA: string;
+    urlB: string;
+    roomId: string;
+    a: ChatClient;
+    b: ChatClient;
+  }> {
+    if (!database.running) await startDatabase();
+    await healthy(nodeA);
+    await healthy(nodeB);
+    const [urlA, urlB] = [baseUrlOf(nodeA), baseUrlOf(nodeB)];
+    const room = await openRoom(urlA, await adminLogin(urlA));
+    const a = new ChatClient(await issueParticipant(urlA), room.id, 'Ash', jar);
+    const b = new ChatClient(await issueParticipant(urlB), room.id, 'Birch', jar);
+    await a.connect(urlA);
+    await a.join();
+    await b.connect(urlB);
+    await b.join();
+    return { urlA, urlB, roomId: room.id, a, b };
+  }
+
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'meetinghouse-faults-'));
     database = await EmbeddedPostgres.start({ dataDir, database: 'meetinghouse' });
@@ -222,19 +247,7 @@ describe('the database restarted under running services', () => {
   test(
     'after repeated restarts, messages still cross between the two instances',
     async () => {
-      // Whatever the test before left behind.
-      if (!database.running) await startDatabase();
-      await healthy(nodeA);
-      await healthy(nodeB);
-      const [urlA, urlB] = [baseUrlOf(nodeA), baseUrlOf(nodeB)];
-      const admin = await adminLogin(urlA);
-      const room = await openRoom(urlA, admin);
-      const a = new ChatClient(await issueParticipant(urlA), room.id, 'Ash', jar);
-      const b = new ChatClient(await issueParticipant(urlB), room.id, 'Birch', jar);
-      await a.connect(urlA);
-      await a.join();
-      await b.connect(urlB);
-      await b.join();
+      const { urlB, a, b } = await oneInRoomOnEach();
 
       /**
        * Sends from one client until one message reaches the other live. After a restart each
@@ -285,18 +298,7 @@ describe('the database restarted under running services', () => {
   test(
     'after an outage longer than instances wait for each other, no client is left connected but out of its room',
     async () => {
-      if (!database.running) await startDatabase();
-      await healthy(nodeA);
-      await healthy(nodeB);
-      const [urlA, urlB] = [baseUrlOf(nodeA), baseUrlOf(nodeB)];
-      const admin = await adminLogin(urlA);
-      const room = await openRoom(urlA, admin);
-      const a = new ChatClient(await issueParticipant(urlA), room.id, 'Ash', jar);
-      const b = new ChatClient(await issueParticipant(urlB), room.id, 'Birch', jar);
-      await a.connect(urlA);
-      await a.join();
-      await b.connect(urlB);
-      await b.join();
+      const { urlA, urlB, roomId, a, b } = await oneInRoomOnEach();
       await a.sendOk('before the long outage');
 
       // An instance silent for 45 s is taken for dead by the others. Instead of a 50 s outage,
@@ -351,7 +353,7 @@ describe('the database restarted under running services', () => {
           1_000,
         );
       }
-      expect((await call<RoomDto>(urlB, 'GET', `/rooms/${room.id}`)).body.memberCount).toBe(2);
+      expect((await call<RoomDto>(urlB, 'GET', `/rooms/${roomId}`)).body.memberCount).toBe(2);
       const [historyA, historyB] = [await a.sync(0), await b.sync(0)];
       expect(historyA.map((m) => m.body)).toEqual([
         'before the long outage',

@@ -38,14 +38,19 @@ import {
   wellFormed,
   type Shape,
 } from './hostile-values.js';
+import type { ClientEvents } from '../../src/rooms/room-events.js';
 import { describeArgs, encodedSize, PacedSockets, type Reply } from './paced-sockets.js';
 
 const room: Shape = { roomId: { kind: 'uuid', required: true } };
 const reason = { kind: 'text', min: 1, max: 500 } as const;
 const member: Shape = { ...room, memberId: { kind: 'uuid', required: true } };
 
-/** Every client → server event with its payload's fields (src/rooms/dto, src/moderation/dto). */
-const EVENTS: Record<string, Shape> = {
+/**
+ * Every client → server event with its payload's fields (src/rooms/dto, src/moderation/dto).
+ * Keyed by the realtime contract's own event type: an event added there and not here does not
+ * compile.
+ */
+const EVENTS: Record<keyof ClientEvents, Shape> = {
   'room:join': { ...room, handle: { kind: 'text', min: 1, max: 24, required: true } },
   'room:leave': room,
   'message:send': {
@@ -91,7 +96,7 @@ const EVENTS: Record<string, Shape> = {
   'share:end': room,
   'room:close': room,
 };
-const EVENT_NAMES = Object.keys(EVENTS);
+const EVENT_NAMES = Object.keys(EVENTS) as (keyof ClientEvents)[];
 const FACILITATOR_EVENTS = new Set([
   ...EVENT_NAMES.filter((e) => e.startsWith('mod:')),
   'room:update',
@@ -133,7 +138,7 @@ interface Case {
 
 function casesFor(roomId: string): fc.Arbitrary<Case> {
   const perEvent = EVENT_NAMES.map((event) => {
-    const shape = EVENTS[event] as Shape;
+    const shape = EVENTS[event];
     const roomIds = REAL_ROOM_EVENTS.has(event)
       ? fc.oneof({ arbitrary: fc.constant(roomId), weight: 3 }, fc.uuid())
       : fc.uuid();
