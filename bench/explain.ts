@@ -6,7 +6,7 @@
 import { plainToInstance } from 'class-transformer';
 import pg from 'pg';
 import { SearchMeetingsDto } from '../src/meetings/dto/search-meetings.dto.js';
-import { MeetingsService } from '../src/meetings/meetings.service.js';
+import { answeredBy, MeetingsService } from '../src/meetings/meetings.service.js';
 import { benchApp } from './support.js';
 
 const url = process.env.DATABASE_URL;
@@ -19,14 +19,20 @@ try {
     .prepareSearch(plainToInstance(SearchMeetingsDto, query));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(prepared.statement.sql, prepared.statement.params);
-  const plan = await client.query<{ 'QUERY PLAN': string }>(
-    `EXPLAIN (ANALYZE, BUFFERS) ${prepared.statement.sql}`,
-    prepared.statement.params,
-  );
-  process.stdout.write(
-    `plan: ${prepared.plan}\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`,
-  );
+  const explain = async (label: string, statement: { sql: string; params: unknown[] }) => {
+    const rows = await client.query(statement.sql, statement.params);
+    const plan = await client.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`,
+      statement.params,
+    );
+    process.stdout.write(
+      `${label} (${rows.rowCount ?? 0} rows)\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`,
+    );
+    return rows.rowCount ?? 0;
+  };
+  const first = await explain(`plan: ${prepared.plan}`, prepared.statement);
+  if (answeredBy(prepared, first) === 'fallback' && prepared.fallback !== undefined)
+    await explain('the page was not full: fallback', prepared.fallback);
   await client.end();
 } finally {
   await app.close();

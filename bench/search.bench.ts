@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import pg from 'pg';
 import { FellowshipsService } from '../src/meetings/fellowships.service.js';
 import { normalizeMeeting } from '../src/meetings/meeting-record.js';
-import { MeetingsService } from '../src/meetings/meetings.service.js';
+import { answeredBy, MeetingsService } from '../src/meetings/meetings.service.js';
 import { OccurrenceWindowService } from '../src/meetings/occurrences/occurrence-window.service.js';
 import { DEMO_CITIES, demoDirectory } from '../src/meetings/seed/demo-directory.js';
 import { SearchMeetingsDto } from '../src/meetings/dto/search-meetings.dto.js';
@@ -43,6 +43,9 @@ const WORDS = [
   'early birds',
 ];
 
+/** Addresses that 0 to 5 of the generated meetings (seed 7) have. */
+const RARE_WORDS = ['4417 park blvd', '2310 lake rd', '3904 union st', 'xyzzy', '2168 elm st'];
+
 const SHAPES: Shape[] = [
   {
     name: 'near me + starting within 2 h',
@@ -62,6 +65,12 @@ const SHAPES: Shape[] = [
   },
   { name: 'text', query: (i) => ({ q: WORDS[i % WORDS.length] as string }) },
   { name: 'day + types', query: (i) => ({ day: String(i % 7), types: i % 2 === 0 ? 'O,D' : 'C' }) },
+  // Not one of the issue's four: a street address that a handful of meetings share, or none.
+  // The price of not counting candidates first (see OCCURRENCE_WALK_BUDGET): a walk in vain.
+  {
+    name: 'rare text (extra)',
+    query: (i) => ({ q: RARE_WORDS[i % RARE_WORDS.length] as string }),
+  },
 ];
 
 /** Loads the generated directory in large statements (triggers fill the occurrences). */
@@ -169,8 +178,15 @@ async function main(): Promise<void> {
         const prepared = await meetingsService.prepareSearch(
           plainToInstance(SearchMeetingsDto, query),
         );
-        plans.add(prepared.plan);
-        const s = await timed(() => raw.query(prepared.statement.sql, prepared.statement.params));
+        // A walk that did not fill the page hands over to its fallback, as the service does.
+        const s = await timed(async () => {
+          const first = await raw.query(prepared.statement.sql, prepared.statement.params);
+          const by = answeredBy(prepared, first.rowCount ?? 0);
+          if (by === 'fallback' && prepared.fallback !== undefined)
+            await raw.query(prepared.fallback.sql, prepared.fallback.params);
+          return by;
+        });
+        plans.add(s.value === 'fallback' ? `${prepared.plan} → filter-first` : prepared.plan);
         if (i >= WARMUP) {
           http.push(h.ms);
           sql.push(s.ms);

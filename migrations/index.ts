@@ -5,6 +5,7 @@ import { FacilitatorAccounts1795367081816 } from './1795367081816-facilitator-ac
 import { Rooms1795368561714 } from './1795368561714-rooms.js';
 import { Moderation1795369656997 } from './1795369656997-moderation.js';
 import { RoomGuidelines1795375438580 } from './1795375438580-room-guidelines.js';
+import { OccurrenceSearchColumns1795449600000 } from './1795449600000-occurrence-search-columns.js';
 
 export const MIGRATIONS = [
   SearchExtensions1795365500000,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Rooms1795368561714,
   Moderation1795369656997,
   RoomGuidelines1795375438580,
+  OccurrenceSearchColumns1795449600000,
 ];

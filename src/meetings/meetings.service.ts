@@ -31,14 +31,21 @@ import {
 } from './search/meeting-search.sql.js';
 import { decodeCursor, encodeCursor } from './search/search-cursor.js';
 
-/** Below this many candidates, computing each one's next occurrence beats walking time order. */
-const FILTER_FIRST_MAX_CANDIDATES = 400;
 export const MANUAL_SOURCE = 'manual';
 
 export interface PreparedSearch {
   criteria: MeetingCriteria;
   plan: SearchPlan;
   statement: SqlStatement;
+  /** Asked when `statement` returns no more than `criteria.limit` rows: then its rows are the answer. */
+  fallback: SqlStatement | undefined;
+}
+
+/** Whether a prepared search's first statement, having returned `rows` rows, is the answer. */
+export function answeredBy(prepared: PreparedSearch, rows: number): 'statement' | 'fallback' {
+  return prepared.fallback !== undefined && rows <= prepared.criteria.limit
+    ? 'fallback'
+    : 'statement';
 }
 
 export function rowToRecord(row: MeetingRow, fellowship: string): MeetingRecord {
@@ -103,16 +110,29 @@ export class MeetingsService {
     const criteria = await this.criteriaOf(dto, sort, cursor);
     if (limit !== undefined) criteria.limit = limit;
     const plan = await this.planFor(criteria, q);
-    return { criteria, plan, statement: this.meetings.searchStatement(criteria, plan) };
+    return {
+      criteria,
+      plan,
+      statement: this.meetings.searchStatement(criteria, plan),
+      fallback:
+        plan === 'walk-then-filter'
+          ? this.meetings.searchStatement(criteria, 'filter-first')
+          : undefined,
+    };
+  }
+
+  /** The rows of a prepared search, read in `q`'s snapshot. */
+  private async rowsOf(prepared: PreparedSearch, q: EntityManager): Promise<MeetingRow[]> {
+    const rows = await this.meetings.runSearch(prepared.statement, q);
+    return answeredBy(prepared, rows.length) === 'fallback' && prepared.fallback !== undefined
+      ? this.meetings.runSearch(prepared.fallback, q)
+      : rows;
   }
 
   async search(dto: SearchMeetingsDto): Promise<MeetingPageDto> {
     const { criteria, rows } = await this.meetings.consistently(async (q) => {
       const prepared = await this.prepareSearch(dto, undefined, q);
-      return {
-        criteria: prepared.criteria,
-        rows: await this.meetings.runSearch(prepared.statement, q),
-      };
+      return { criteria: prepared.criteria, rows: await this.rowsOf(prepared, q) };
     });
     const page = rows.slice(0, criteria.limit);
     const last = page.at(-1);
@@ -135,14 +155,10 @@ export class MeetingsService {
     limit: number,
   ): Promise<{ rows: MeetingRow[]; now: Date }> {
     return this.meetings.consistently(async (q) => {
-      const { criteria, statement } = await this.prepareSearch(
-        { ...dto, cursor: undefined },
-        limit,
-        q,
-      );
+      const prepared = await this.prepareSearch({ ...dto, cursor: undefined }, limit, q);
       return {
-        rows: (await this.meetings.runSearch(statement, q)).slice(0, limit),
-        now: criteria.now,
+        rows: (await this.rowsOf(prepared, q)).slice(0, limit),
+        now: prepared.criteria.now,
       };
     });
   }
@@ -402,8 +418,6 @@ export class MeetingsService {
     const timeBounded = c.startingWithinMinutes !== undefined || c.inProgress === true;
     if (timeBounded) return 'occurrence-first';
     if (c.sort !== 'next_start') return 'filter-first';
-    if (!hasMeetingFilters(c)) return 'occurrence-first';
-    const candidates = await this.meetings.countMatching(c, FILTER_FIRST_MAX_CANDIDATES + 1, q);
-    return candidates <= FILTER_FIRST_MAX_CANDIDATES ? 'filter-first' : 'occurrence-first';
+    return hasMeetingFilters(c) ? 'walk-then-filter' : 'occurrence-first';
   }
 }

@@ -107,8 +107,10 @@ export class OccurrenceWindowService implements OnApplicationBootstrap, OnModule
 
 async function insertOccurrences(tx: EntityManager, from: Date, to: Date): Promise<void> {
   await tx.query(
-    `INSERT INTO meeting_occurrence (meeting_id, starts_at, ends_at)
-     SELECT m.id, o.starts_at, o.ends_at
+    `INSERT INTO meeting_occurrence (meeting_id, starts_at, ends_at, attendance_option, fellowship_id,
+                                     days, start_minute, types, search_text, earth)
+     SELECT m.id, o.starts_at, o.ends_at, m.attendance_option, m.fellowship_id,
+            m.days, m.start_minute, m.types, m.search_text, m.earth
      FROM meeting m
      CROSS JOIN LATERAL mh_occurrences(m.days, m.start_minute, m.duration_minutes, m.timezone, $1, $2) o
      WHERE m.attendance_option <> 'inactive'

@@ -94,38 +94,48 @@ function likePattern(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Conditions on the meeting row alone (alias m), shared by every plan. */
-export function meetingConditions(c: MeetingCriteria, p: SqlParams): string[] {
-  const where = [`m.attendance_option <> 'inactive'`];
+/**
+ * Conditions on a meeting's search columns, shared by every plan: on the meeting itself
+ * (alias m) or on an occurrence's copy of them (alias o, see the occurrence-search-columns
+ * migration).
+ */
+export function meetingConditions(
+  c: MeetingCriteria,
+  p: SqlParams,
+  alias: 'm' | 'o' = 'm',
+): string[] {
+  const a = alias;
+  const where = [`${a}.attendance_option <> 'inactive'`];
   // lower() on both sides, so that the database's own case rules apply to text and query alike.
-  for (const word of c.words) where.push(`m.search_text LIKE lower(${p.add(likePattern(word))})`);
+  for (const word of c.words)
+    where.push(`${a}.search_text LIKE lower(${p.add(likePattern(word))})`);
   if (c.fellowshipIds !== undefined)
-    where.push(`m.fellowship_id = ANY(${p.add(c.fellowshipIds)}::uuid[])`);
-  if (c.days !== undefined) where.push(`m.days && ${p.add(c.days)}::smallint[]`);
+    where.push(`${a}.fellowship_id = ANY(${p.add(c.fellowshipIds)}::uuid[])`);
+  if (c.days !== undefined) where.push(`${a}.days && ${p.add(c.days)}::smallint[]`);
   if (c.startFrom !== undefined && c.startTo !== undefined) {
     const from = p.add(c.startFrom);
     const to = p.add(c.startTo);
     // A window like 22:00–02:00 wraps past midnight.
     where.push(
       c.startFrom <= c.startTo
-        ? `m.start_minute BETWEEN ${from} AND ${to}`
-        : `(m.start_minute >= ${from} OR m.start_minute <= ${to})`,
+        ? `${a}.start_minute BETWEEN ${from} AND ${to}`
+        : `(${a}.start_minute >= ${from} OR ${a}.start_minute <= ${to})`,
     );
   } else if (c.startFrom !== undefined) {
-    where.push(`m.start_minute >= ${p.add(c.startFrom)}`);
+    where.push(`${a}.start_minute >= ${p.add(c.startFrom)}`);
   } else if (c.startTo !== undefined) {
-    where.push(`m.start_minute <= ${p.add(c.startTo)}`);
+    where.push(`${a}.start_minute <= ${p.add(c.startTo)}`);
   }
-  if (c.types !== undefined) where.push(`m.types @> ${p.add(c.types)}::varchar[]`);
+  if (c.types !== undefined) where.push(`${a}.types @> ${p.add(c.types)}::varchar[]`);
   if (c.attendance !== undefined)
-    where.push(`m.attendance_option = ANY(${p.add(c.attendance)}::varchar[])`);
+    where.push(`${a}.attendance_option = ANY(${p.add(c.attendance)}::varchar[])`);
   if (c.point !== undefined && c.radiusMeters !== undefined) {
     const origin = `ll_to_earth(${p.add(c.point.lat)}, ${p.add(c.point.lng)})`;
     const radius = p.add(c.radiusMeters);
     // The box is the indexable pre-filter; the exact great-circle distance decides.
     where.push(
-      `m.earth <@ earth_box(${origin}, ${radius})`,
-      `earth_distance(${origin}, m.earth) <= ${radius}`,
+      `${a}.earth <@ earth_box(${origin}, ${radius})`,
+      `earth_distance(${origin}, ${a}.earth) <= ${radius}`,
     );
   }
   return where;
@@ -231,27 +241,34 @@ export function filterFirstQuery(
  * broad search sorted by next start, where the first page is found after a few hundred rows.
  * A meeting appears once, at its next-or-current occurrence: an occurrence is skipped when the
  * same meeting has an earlier one that has not ended.
+ *
+ * With `walkBudget`, the walk of upcoming occurrences stops after that many rows, matching or
+ * not: a page that is not full then says nothing about what lies beyond, and the caller asks
+ * the filter-first plan instead (see MeetingsService). A full page is exact: the walk is in
+ * (start, meeting) order, the order of the page.
  */
-export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params: unknown[] } {
+export function occurrenceFirstQuery(
+  c: MeetingCriteria,
+  walkBudget?: number,
+): { sql: string; params: unknown[] } {
   const p = new SqlParams();
   const now = `${p.add(c.now)}::timestamptz`;
-  const filters = meetingConditions(c, p);
+  // Filters read the occurrence's copy of its meeting's search columns, so a row that does not
+  // match is dropped where it lies; only the rows of the answer look up their meeting.
+  const filters = meetingConditions(c, p, 'o');
   const distance = distanceExpression(c, p);
-  // Each occurrence looks up its meeting (a fenced LATERAL): the walk in time order then stops
-  // at a full page. A plain join lets the planner, misled by a text filter it judges rare when
-  // thousands match, hash every occurrence in the window first and sort them.
-  // The meeting's own filters go inside, so a meeting that fails them is never projected.
-  const meetingFilter = filters.length === 0 ? '' : ` AND ${filters.join(' AND ')}`;
+  // A fenced LATERAL: the planner keeps the lookup per returned row instead of joining the
+  // whole meeting table to a window of occurrences.
   const select = (occurrences: string): string => `
     SELECT ${MEETING_COLUMNS}, o.starts_at AS next_start, o.ends_at AS next_end,
            ${distance} AS distance_m, coalesce(${distance}, 'Infinity'::float8) AS sort_distance,
            lower(m.name) AS sort_name
     FROM ${occurrences} o
-    CROSS JOIN LATERAL (SELECT * FROM meeting m WHERE m.id = o.meeting_id${meetingFilter} OFFSET 0) m
+    CROSS JOIN LATERAL (SELECT * FROM meeting m WHERE m.id = o.meeting_id OFFSET 0) m
     LEFT JOIN meeting_group g ON g.id = m.group_id`;
   const byTime = c.sort === 'next_start';
-  const keyset = byTimeKeyset(c, p);
-  const pageLimit = byTime ? `ORDER BY o.starts_at, m.id LIMIT ${p.add(c.limit + 1)}` : '';
+  const keyset = byTime ? byTimeKeyset(c, p) : undefined;
+  const pageLimit = byTime ? `ORDER BY o.starts_at, o.meeting_id LIMIT ${p.add(c.limit + 1)}` : '';
   const parts: string[] = [];
   // With starting_within, what is already on counts only when it starts this very instant.
   const wantInProgress =
@@ -259,28 +276,37 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
   if (wantInProgress) {
     // What is on right now, found through the span index first (OFFSET 0 keeps the planner from
     // trading that index for a long walk down the start-time index).
-    const startingNow = c.startingWithinMinutes === undefined ? '' : ` AND starts_at >= ${now}`;
-    const live = `(SELECT * FROM meeting_occurrence WHERE tstzrange(starts_at, ends_at) @> ${now}${startingNow} OFFSET 0)`;
-    const where = ['TRUE'];
-    if (byTime && keyset !== undefined) where.push(keyset);
-    parts.push(`(${select(live)} WHERE ${where.join(' AND ')} ${pageLimit})`);
+    const where = [`tstzrange(o.starts_at, o.ends_at) @> ${now}`, ...filters];
+    if (c.startingWithinMinutes !== undefined) where.push(`o.starts_at >= ${now}`);
+    if (keyset !== undefined) where.push(keyset);
+    const live = `(SELECT * FROM meeting_occurrence o WHERE ${where.join(' AND ')} OFFSET 0)`;
+    parts.push(`(${select(live)} ${pageLimit})`);
   }
   if (c.inProgress !== true) {
-    const window =
+    const window = [
       c.startingWithinMinutes !== undefined
-        ? `starts_at >= ${now} AND starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)}::int)`
-        : `starts_at > ${now} AND starts_at < ${now} + interval '${LOOKAHEAD_DAYS} days'`;
-    const where = [
-      `NOT EXISTS (SELECT 1 FROM meeting_occurrence e
-                   WHERE e.meeting_id = o.meeting_id AND e.ends_at > ${now} AND e.starts_at < o.starts_at)`,
+        ? `o.starts_at >= ${now} AND o.starts_at <= ${now} + make_interval(mins => ${p.add(c.startingWithinMinutes)}::int)`
+        : `o.starts_at > ${now} AND o.starts_at < ${now} + interval '${LOOKAHEAD_DAYS} days'`,
     ];
-    if (byTime && keyset !== undefined) where.push(keyset);
-    // Sorted by time: walk occurrences in start order and stop at a full page. The fence keeps
-    // the planner from first gathering every match of a filter it misjudged as rare.
-    const upcoming = byTime
-      ? `(SELECT * FROM meeting_occurrence WHERE ${window} ORDER BY starts_at OFFSET 0)`
-      : `(SELECT * FROM meeting_occurrence WHERE ${window})`;
-    parts.push(`(${select(upcoming)} WHERE ${where.join(' AND ')} ${pageLimit})`);
+    // The cursor's position is a seek in the (start, meeting) index, not rows walked and dropped.
+    if (keyset !== undefined) window.push(keyset);
+    let upcoming: string;
+    if (byTime && walkBudget !== undefined) {
+      const walk = `SELECT * FROM meeting_occurrence o WHERE ${window.join(' AND ')}
+                    ORDER BY o.starts_at, o.meeting_id LIMIT ${p.add(walkBudget)}`;
+      upcoming = `(SELECT * FROM (${walk}) o WHERE ${filters.join(' AND ')})`;
+    } else {
+      // Sorted by time: walk occurrences in start order and stop at a full page. The fence
+      // keeps the planner from first gathering every match of a filter it misjudged as rare.
+      const where = [...window, ...filters].join(' AND ');
+      upcoming = byTime
+        ? `(SELECT * FROM meeting_occurrence o WHERE ${where} ORDER BY o.starts_at, o.meeting_id OFFSET 0)`
+        : `(SELECT * FROM meeting_occurrence o WHERE ${where})`;
+    }
+    // Asked only of rows that match: whether this meeting is already on, or on earlier.
+    const first = `NOT EXISTS (SELECT 1 FROM meeting_occurrence e
+                   WHERE e.meeting_id = o.meeting_id AND e.ends_at > ${now} AND e.starts_at < o.starts_at)`;
+    parts.push(`(${select(upcoming)} WHERE ${first} ${pageLimit})`);
   }
   if (byTime) {
     // Each part is already cut to one page in time order, so this sort sees at most two pages.
@@ -295,7 +321,7 @@ export function occurrenceFirstQuery(c: MeetingCriteria): { sql: string; params:
 /** Inside the time-ordered parts the keyset compares the occurrence itself. */
 function byTimeKeyset(c: MeetingCriteria, p: SqlParams): string | undefined {
   if (c.sort !== 'next_start') return undefined;
-  return keysetCondition(c, p, { nextStart: 'o.starts_at', id: 'm.id' });
+  return keysetCondition(c, p, { nextStart: 'o.starts_at', id: 'o.meeting_id' });
 }
 
 function finish(c: MeetingCriteria, inner: string, p: SqlParams): string {
@@ -303,19 +329,6 @@ function finish(c: MeetingCriteria, inner: string, p: SqlParams): string {
   const keyset = keysetCondition(c, p);
   return `SELECT * FROM (${inner}) r ${keyset === undefined ? '' : `WHERE ${keyset}`}
           ORDER BY ${order} LIMIT ${p.add(c.limit + 1)}`;
-}
-
-/** Up to `cap` ids matching the meeting filters: a cheap estimate of how selective they are. */
-export function candidateCountQuery(
-  c: MeetingCriteria,
-  cap: number,
-): { sql: string; params: unknown[] } {
-  const p = new SqlParams();
-  const where = meetingConditions(c, p);
-  return {
-    sql: `SELECT count(*)::int AS n FROM (SELECT 1 FROM meeting m WHERE ${where.join(' AND ')} LIMIT ${p.add(cap)}) x`,
-    params: p.values,
-  };
 }
 
 export function sortKeyOf(c: MeetingCriteria, row: MeetingRow & { sort_name?: string }): SortKey {
