@@ -6,6 +6,12 @@
 import { plainToInstance } from 'class-transformer';
 import pg from 'pg';
 import { SearchMeetingsDto } from '../src/meetings/dto/search-meetings.dto.js';
+import {
+  searchResultOf,
+  type CheckedRow,
+  type SearchResult,
+  type SearchStatement,
+} from '../src/meetings/meetings.repository.js';
 import { answeredBy, MeetingsService } from '../src/meetings/meetings.service.js';
 import { benchApp } from './support.js';
 
@@ -19,18 +25,21 @@ try {
     .prepareSearch(plainToInstance(SearchMeetingsDto, query));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const explain = async (label: string, statement: { sql: string; params: unknown[] }) => {
-    const rows = await client.query(statement.sql, statement.params);
+  const explain = async (label: string, statement: SearchStatement): Promise<SearchResult> => {
+    const result = searchResultOf(
+      statement,
+      (await client.query<CheckedRow>(statement.sql, statement.params)).rows,
+    );
     const plan = await client.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`,
       statement.params,
     );
     process.stdout.write(
-      `${label} (${rows.rowCount ?? 0} rows)\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`,
+      `${label}: ${result.plan} (${result.rows.length} rows)\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`,
     );
-    return rows.rowCount ?? 0;
+    return result;
   };
-  const first = await explain(`plan: ${prepared.plan}`, prepared.statement);
+  const first = await explain('plan', prepared.statement);
   if (answeredBy(prepared, first) === 'fallback' && prepared.fallback !== undefined)
     await explain('the page was not full: fallback', prepared.fallback);
   await client.end();

@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import pg from 'pg';
 import { FellowshipsService } from '../src/meetings/fellowships.service.js';
 import { normalizeMeeting } from '../src/meetings/meeting-record.js';
+import { searchResultOf, type CheckedRow } from '../src/meetings/meetings.repository.js';
 import { answeredBy, MeetingsService } from '../src/meetings/meetings.service.js';
 import { OccurrenceWindowService } from '../src/meetings/occurrences/occurrence-window.service.js';
 import { DEMO_CITIES, demoDirectory } from '../src/meetings/seed/demo-directory.js';
@@ -180,13 +181,19 @@ async function main(): Promise<void> {
         );
         // A walk that did not fill the page hands over to its fallback, as the service does.
         const s = await timed(async () => {
-          const first = await raw.query(prepared.statement.sql, prepared.statement.params);
-          const by = answeredBy(prepared, first.rowCount ?? 0);
-          if (by === 'fallback' && prepared.fallback !== undefined)
-            await raw.query(prepared.fallback.sql, prepared.fallback.params);
-          return by;
+          const first = searchResultOf(
+            prepared.statement,
+            (await raw.query<CheckedRow>(prepared.statement.sql, prepared.statement.params)).rows,
+          );
+          if (answeredBy(prepared, first) === 'statement' || prepared.fallback === undefined)
+            return first.plan;
+          const second = searchResultOf(
+            prepared.fallback,
+            (await raw.query<CheckedRow>(prepared.fallback.sql, prepared.fallback.params)).rows,
+          );
+          return `${first.plan} → ${second.plan}`;
         });
-        plans.add(s.value === 'fallback' ? `${prepared.plan} → filter-first` : prepared.plan);
+        plans.add(s.value);
         if (i >= WARMUP) {
           http.push(h.ms);
           sql.push(s.ms);

@@ -9,15 +9,20 @@ import {
   LOOKBACK_HOURS,
   MEETING_COLUMNS,
   occurrenceFirstQuery,
+  SqlParams,
+  windowCheckedQuery,
   type MeetingCriteria,
   type MeetingRow,
 } from './search/meeting-search.sql.js';
 
 /**
- * How a search finds its rows. `walk-then-filter`: occurrences in time order, at most
- * OCCURRENCE_WALK_BUDGET of them, then `filter-first` when that did not fill the page.
+ * How a search finds its rows in the occurrence table. `walk-then-filter`: occurrences in time
+ * order, at most OCCURRENCE_WALK_BUDGET of them, then `filter-first` when that did not fill the
+ * page. When the table does not cover the search's `now`, the statement computes occurrences
+ * instead (`computed`, see windowCheckedQuery).
  */
-export type SearchPlan = 'occurrence-first' | 'walk-then-filter' | 'filter-first' | 'computed';
+export type SearchPlan = 'occurrence-first' | 'walk-then-filter' | 'filter-first';
+export type AnsweringPlan = SearchPlan | 'computed';
 
 /**
  * Upcoming occurrences a filtered search walks before it asks the filter-first plan instead.
@@ -31,6 +36,16 @@ type Queryable = Pick<EntityManager, 'query'>;
 export interface SqlStatement {
   sql: string;
   params: unknown[];
+}
+
+export interface SearchStatement extends SqlStatement {
+  plan: SearchPlan;
+}
+
+/** A search's rows (in order) and the plan that found them. */
+export interface SearchResult {
+  rows: MeetingRow[];
+  plan: AnsweringPlan;
 }
 
 /** Columns a meeting write sets, in table order, from a normalized meeting. */
@@ -110,6 +125,18 @@ export interface StoredMeeting {
   fellowshipId: string;
 }
 
+export type CheckedRow = { covered: boolean } & { [K in keyof MeetingRow]: MeetingRow[K] | null };
+
+/** The rows of a window-checked statement: its first row always says which plan answered. */
+export function searchResultOf(statement: SearchStatement, rows: CheckedRow[]): SearchResult {
+  const covered = rows[0]?.covered ?? false;
+  return {
+    // An empty answer is one row of NULLs (the statement's LEFT JOIN).
+    rows: rows.filter((row) => row.id !== null) as unknown as MeetingRow[],
+    plan: covered ? statement.plan : 'computed',
+  };
+}
+
 function isUniqueViolation(err: unknown, constraint: string): boolean {
   if (!(err instanceof QueryFailedError)) return false;
   const driverError = err.driverError as { code?: string; constraint?: string };
@@ -125,21 +152,25 @@ export class MeetingsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The statement a search runs (also what the benchmark times as its raw-SQL baseline). */
-  searchStatement(criteria: MeetingCriteria, plan: SearchPlan): SqlStatement {
-    switch (plan) {
-      case 'occurrence-first':
-        return occurrenceFirstQuery(criteria);
-      case 'walk-then-filter':
-        return occurrenceFirstQuery(criteria, this.walkBudget);
-      case 'filter-first':
-        return filterFirstQuery(criteria, true);
-      case 'computed':
-        return filterFirstQuery(criteria, false);
-    }
+  searchStatement(criteria: MeetingCriteria, plan: SearchPlan): SearchStatement {
+    const materialized = (p: SqlParams): SqlStatement => {
+      switch (plan) {
+        case 'occurrence-first':
+          return occurrenceFirstQuery(criteria, undefined, p);
+        case 'walk-then-filter':
+          return occurrenceFirstQuery(criteria, this.walkBudget, p);
+        case 'filter-first':
+          return filterFirstQuery(criteria, true, p);
+      }
+    };
+    return { ...windowCheckedQuery(criteria, materialized), plan };
   }
 
-  runSearch(statement: SqlStatement, q: Queryable = this.dataSource): Promise<MeetingRow[]> {
-    return q.query<MeetingRow[]>(statement.sql, statement.params);
+  async runSearch(
+    statement: SearchStatement,
+    q: Queryable = this.dataSource,
+  ): Promise<SearchResult> {
+    return searchResultOf(statement, await q.query<CheckedRow[]>(statement.sql, statement.params));
   }
 
   /** Reads that must agree with each other (window, rows, a fallback's rows) share one snapshot. */

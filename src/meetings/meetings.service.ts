@@ -19,7 +19,8 @@ import {
 import {
   MeetingsRepository,
   type SearchPlan,
-  type SqlStatement,
+  type SearchResult,
+  type SearchStatement,
   type StoredMeeting,
 } from './meetings.repository.js';
 import { OccurrenceWindowService } from './occurrences/occurrence-window.service.js';
@@ -36,14 +37,23 @@ export const MANUAL_SOURCE = 'manual';
 export interface PreparedSearch {
   criteria: MeetingCriteria;
   plan: SearchPlan;
-  statement: SqlStatement;
+  statement: SearchStatement;
   /** Asked when `statement` returns no more than `criteria.limit` rows: then its rows are the answer. */
-  fallback: SqlStatement | undefined;
+  fallback: SearchStatement | undefined;
 }
 
-/** Whether a prepared search's first statement, having returned `rows` rows, is the answer. */
-export function answeredBy(prepared: PreparedSearch, rows: number): 'statement' | 'fallback' {
-  return prepared.fallback !== undefined && rows <= prepared.criteria.limit
+/**
+ * Whether a prepared search's first statement, having answered `first`, is the answer. A walk
+ * cut short that did not fill its page hands over to the fallback; a computed answer (the
+ * occurrence table did not cover `now`) is complete.
+ */
+export function answeredBy(
+  prepared: PreparedSearch,
+  first: SearchResult,
+): 'statement' | 'fallback' {
+  return prepared.fallback !== undefined &&
+    first.plan !== 'computed' &&
+    first.rows.length <= prepared.criteria.limit
     ? 'fallback'
     : 'statement';
 }
@@ -99,17 +109,13 @@ export class MeetingsService {
     return this.fellowships.all();
   }
 
-  /** Resolves a search to the one statement that answers it (read in `q`'s snapshot). */
-  async prepareSearch(
-    dto: SearchMeetingsDto,
-    limit?: number,
-    q?: EntityManager,
-  ): Promise<PreparedSearch> {
+  /** Resolves a search to the statement that answers it (and its fallback, if any). */
+  async prepareSearch(dto: SearchMeetingsDto, limit?: number): Promise<PreparedSearch> {
     const sort = dto.sort ?? 'next_start';
     const cursor = dto.cursor === undefined ? undefined : decodeCursor(dto.cursor, sort);
     const criteria = await this.criteriaOf(dto, sort, cursor);
     if (limit !== undefined) criteria.limit = limit;
-    const plan = await this.planFor(criteria, q);
+    const plan = planFor(criteria);
     return {
       criteria,
       plan,
@@ -121,19 +127,21 @@ export class MeetingsService {
     };
   }
 
-  /** The rows of a prepared search, read in `q`'s snapshot. */
-  private async rowsOf(prepared: PreparedSearch, q: EntityManager): Promise<MeetingRow[]> {
-    const rows = await this.meetings.runSearch(prepared.statement, q);
-    return answeredBy(prepared, rows.length) === 'fallback' && prepared.fallback !== undefined
-      ? this.meetings.runSearch(prepared.fallback, q)
-      : rows;
+  /**
+   * The rows of a prepared search. Each statement is one snapshot by itself; the fallback's
+   * answer replaces the first statement's entirely, so the two need not share one.
+   */
+  private async rowsOf(prepared: PreparedSearch): Promise<MeetingRow[]> {
+    const first = await this.meetings.runSearch(prepared.statement);
+    return answeredBy(prepared, first) === 'fallback' && prepared.fallback !== undefined
+      ? (await this.meetings.runSearch(prepared.fallback)).rows
+      : first.rows;
   }
 
   async search(dto: SearchMeetingsDto): Promise<MeetingPageDto> {
-    const { criteria, rows } = await this.meetings.consistently(async (q) => {
-      const prepared = await this.prepareSearch(dto, undefined, q);
-      return { criteria: prepared.criteria, rows: await this.rowsOf(prepared, q) };
-    });
+    const prepared = await this.prepareSearch(dto);
+    const { criteria } = prepared;
+    const rows = await this.rowsOf(prepared);
     const page = rows.slice(0, criteria.limit);
     const last = page.at(-1);
     return {
@@ -154,13 +162,8 @@ export class MeetingsService {
     dto: SearchMeetingsDto,
     limit: number,
   ): Promise<{ rows: MeetingRow[]; now: Date }> {
-    return this.meetings.consistently(async (q) => {
-      const prepared = await this.prepareSearch({ ...dto, cursor: undefined }, limit, q);
-      return {
-        rows: (await this.rowsOf(prepared, q)).slice(0, limit),
-        now: prepared.criteria.now,
-      };
-    });
+    const prepared = await this.prepareSearch({ ...dto, cursor: undefined }, limit);
+    return { rows: (await this.rowsOf(prepared)).slice(0, limit), now: prepared.criteria.now };
   }
 
   async get(slug: string, nowText: string | undefined): Promise<MeetingResponseDto> {
@@ -411,13 +414,15 @@ export class MeetingsService {
       after: cursor?.after,
     };
   }
+}
 
-  /** Same answers from every plan; they differ only in speed for the shape of the question. */
-  private async planFor(c: MeetingCriteria, q?: EntityManager): Promise<SearchPlan> {
-    if (!(await this.window.covers(c.now, q))) return 'computed';
-    const timeBounded = c.startingWithinMinutes !== undefined || c.inProgress === true;
-    if (timeBounded) return 'occurrence-first';
-    if (c.sort !== 'next_start') return 'filter-first';
-    return hasMeetingFilters(c) ? 'walk-then-filter' : 'occurrence-first';
-  }
+/**
+ * Same answers from every plan; they differ only in speed for the shape of the question. (When
+ * the occurrence table does not cover `now`, the statement computes occurrences instead.)
+ */
+function planFor(c: MeetingCriteria): SearchPlan {
+  const timeBounded = c.startingWithinMinutes !== undefined || c.inProgress === true;
+  if (timeBounded) return 'occurrence-first';
+  if (c.sort !== 'next_start') return 'filter-first';
+  return hasMeetingFilters(c) ? 'walk-then-filter' : 'occurrence-first';
 }

@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
-import type { SearchPlan } from '../../src/meetings/meetings.repository.js';
-import { MeetingsRepository } from '../../src/meetings/meetings.repository.js';
+import { MeetingsRepository, type AnsweringPlan } from '../../src/meetings/meetings.repository.js';
 import { OccurrenceWindowService } from '../../src/meetings/occurrences/occurrence-window.service.js';
 import type { TestApp } from '../support/app.js';
 import { api, type JsonResponse } from '../support/http.js';
@@ -135,16 +134,21 @@ export async function useMode(t: TestApp, mode: Mode, now: string): Promise<void
     throw new Error(`occurrence window: covers(${now}) is ${covered} in mode ${mode}`);
 }
 
-/** Records the plan of every search the service runs (the calls still go through). */
-export function watchPlans(t: TestApp): { plans: SearchPlan[]; stop(): void } {
-  // The repository method that receives (criteria, plan): `searchStatement` now, `search` before.
-  type PlanTaker = Record<string, (criteria: unknown, plan: SearchPlan) => unknown>;
-  const repository = t.app.get<MeetingsRepository, PlanTaker>(MeetingsRepository);
-  const method = typeof repository.searchStatement === 'function' ? 'searchStatement' : 'search';
-  const spy = jest.spyOn(repository, method);
+/** Records the plan that answered each search statement the service ran (the calls still go through). */
+export function watchPlans(t: TestApp): { plans: AnsweringPlan[]; stop(): void } {
+  const repository = t.app.get(MeetingsRepository);
+  const run = repository.runSearch.bind(repository);
+  const plans: AnsweringPlan[] = [];
+  const spy = jest
+    .spyOn(repository, 'runSearch')
+    .mockImplementation(async (...args: Parameters<MeetingsRepository['runSearch']>) => {
+      const result = await run(...args);
+      plans.push(result.plan);
+      return result;
+    });
   return {
-    get plans(): SearchPlan[] {
-      return spy.mock.calls.map((call) => call[1]);
+    get plans(): AnsweringPlan[] {
+      return plans;
     },
     stop: () => spy.mockRestore(),
   };

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { LOOKAHEAD_DAYS, LOOKBACK_HOURS } from '../search/meeting-search.sql.js';
+import { LOOKBACK_HOURS, windowCoversSql } from '../search/meeting-search.sql.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -50,15 +50,11 @@ export class OccurrenceWindowService implements OnApplicationBootstrap, OnModule
    * window meanwhile cannot make the answer and the rows disagree.
    */
   async covers(now: Date, q: Pick<EntityManager, 'query'> = this.dataSource): Promise<boolean> {
-    const rows = await q.query<{ covers_from: Date; covers_to: Date }[]>(
-      'SELECT covers_from, covers_to FROM occurrence_window WHERE id = 1',
+    const rows = await q.query<{ covered: boolean }[]>(
+      `SELECT ${windowCoversSql('$1::timestamptz')} AS covered`,
+      [now],
     );
-    const row = rows[0];
-    if (row === undefined) return false;
-    return (
-      row.covers_from.getTime() <= now.getTime() - LOOKBACK_HOURS * HOUR &&
-      now.getTime() + LOOKAHEAD_DAYS * DAY <= row.covers_to.getTime()
-    );
+    return rows[0]?.covered ?? false;
   }
 
   /** Moves the window so that it covers `now` with room to spare; a no-op when it already does. */

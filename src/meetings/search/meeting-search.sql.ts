@@ -213,8 +213,8 @@ function nextOccurrenceConditions(c: MeetingCriteria, now: string, p: SqlParams)
 export function filterFirstQuery(
   c: MeetingCriteria,
   materialized: boolean,
+  p: SqlParams = new SqlParams(),
 ): { sql: string; params: unknown[] } {
-  const p = new SqlParams();
   const now = `${p.add(c.now)}::timestamptz`;
   const occurrence = materialized
     ? `SELECT o.starts_at, o.ends_at FROM meeting_occurrence o
@@ -250,8 +250,8 @@ export function filterFirstQuery(
 export function occurrenceFirstQuery(
   c: MeetingCriteria,
   walkBudget?: number,
+  p: SqlParams = new SqlParams(),
 ): { sql: string; params: unknown[] } {
-  const p = new SqlParams();
   const now = `${p.add(c.now)}::timestamptz`;
   // Filters read the occurrence's copy of its meeting's search columns, so a row that does not
   // match is dropped where it lies; only the rows of the answer look up their meeting.
@@ -322,6 +322,46 @@ export function occurrenceFirstQuery(
 function byTimeKeyset(c: MeetingCriteria, p: SqlParams): string | undefined {
   if (c.sort !== 'next_start') return undefined;
   return keysetCondition(c, p, { nextStart: 'o.starts_at', id: 'o.meeting_id' });
+}
+
+/**
+ * Whether the occurrence table answers for `now` (an SQL timestamptz expression): it must hold
+ * every occurrence that can still be on at `now` and all those of the days ahead searched.
+ */
+export function windowCoversSql(now: string): string {
+  return `coalesce((SELECT covers_from <= ${now} - interval '${LOOKBACK_HOURS} hours'
+                           AND ${now} + interval '${LOOKAHEAD_DAYS} days' <= covers_to
+                    FROM occurrence_window WHERE id = 1), false)`;
+}
+
+/**
+ * One statement for a whole search: the materialized plan when the occurrence table covers
+ * `now`, else the computed one, decided inside the statement. A single statement sees one
+ * snapshot, so the window cannot move between the check and the rows (another instance may
+ * move it at any time), and the search costs one round trip instead of a transaction's five.
+ * There is always a first row: `covered` says which plan answered; a search with no results
+ * has its columns all NULL there.
+ */
+export function windowCheckedQuery(
+  c: MeetingCriteria,
+  materialized: (p: SqlParams) => { sql: string },
+): { sql: string; params: unknown[] } {
+  const p = new SqlParams();
+  const covered = windowCoversSql(`${p.add(c.now)}::timestamptz`);
+  const fast = materialized(p).sql;
+  const computed = filterFirstQuery(c, false, p).sql;
+  const { order } = orderBy(c);
+  return {
+    sql: `SELECT w.covered, r.*
+          FROM (SELECT ${covered} AS covered) w
+          LEFT JOIN LATERAL (
+            SELECT * FROM (${fast}) a WHERE w.covered
+            UNION ALL
+            SELECT * FROM (${computed}) b WHERE NOT w.covered
+          ) r ON true
+          ORDER BY ${order.replace(/(\w+)/g, 'r.$1')}`,
+    params: p.values,
+  };
 }
 
 function finish(c: MeetingCriteria, inner: string, p: SqlParams): string {
