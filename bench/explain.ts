@@ -6,13 +6,8 @@
 import { plainToInstance } from 'class-transformer';
 import pg from 'pg';
 import { SearchMeetingsDto } from '../src/meetings/dto/search-meetings.dto.js';
-import {
-  searchResultOf,
-  type CheckedRow,
-  type SearchResult,
-  type SearchStatement,
-} from '../src/meetings/meetings.repository.js';
-import { answeredBy, MeetingsService } from '../src/meetings/meetings.service.js';
+import { searchResultOf, type CheckedRow } from '../src/meetings/meetings.repository.js';
+import { MeetingsService, resolveSearch } from '../src/meetings/meetings.service.js';
 import { benchApp } from './support.js';
 
 const url = process.env.DATABASE_URL;
@@ -23,25 +18,23 @@ try {
   const prepared = await app.app
     .get(MeetingsService)
     .prepareSearch(plainToInstance(SearchMeetingsDto, query));
-  const client = new pg.Client({ connectionString: url });
+  // The service's session settings (see data-source.ts).
+  const client = new pg.Client({ connectionString: url, options: '-c jit=off' });
   await client.connect();
-  const explain = async (label: string, statement: SearchStatement): Promise<SearchResult> => {
-    const result = searchResultOf(
-      statement,
-      (await client.query<CheckedRow>(statement.sql, statement.params)).rows,
-    );
+  // Every statement the service would run for this search, in turn, with its plan.
+  await resolveSearch(prepared, async (statement) => {
+    const { rows } = await client.query<CheckedRow>(statement.sql, statement.params);
+    const result = searchResultOf(statement, rows);
     const plan = await client.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`,
       statement.params,
     );
     process.stdout.write(
-      `${label}: ${result.plan} (${result.rows.length} rows)\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`,
+      `plan: ${statement.plan}, ${result.answered ? `${result.rows.length} rows` : 'window did not cover now'}\n` +
+        `${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}\n`,
     );
     return result;
-  };
-  const first = await explain('plan', prepared.statement);
-  if (answeredBy(prepared, first) === 'fallback' && prepared.fallback !== undefined)
-    await explain('the page was not full: fallback', prepared.fallback);
+  });
   await client.end();
 } finally {
   await app.close();

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { FellowshipsService } from '../src/meetings/fellowships.service.js';
 import { normalizeMeeting } from '../src/meetings/meeting-record.js';
 import { searchResultOf, type CheckedRow } from '../src/meetings/meetings.repository.js';
-import { answeredBy, MeetingsService } from '../src/meetings/meetings.service.js';
+import { MeetingsService, resolveSearch } from '../src/meetings/meetings.service.js';
 import { OccurrenceWindowService } from '../src/meetings/occurrences/occurrence-window.service.js';
 import { DEMO_CITIES, demoDirectory } from '../src/meetings/seed/demo-directory.js';
 import { SearchMeetingsDto } from '../src/meetings/dto/search-meetings.dto.js';
@@ -181,17 +181,14 @@ async function main(): Promise<void> {
         );
         // A walk that did not fill the page hands over to its fallback, as the service does.
         const s = await timed(async () => {
-          const first = searchResultOf(
-            prepared.statement,
-            (await raw.query<CheckedRow>(prepared.statement.sql, prepared.statement.params)).rows,
-          );
-          if (answeredBy(prepared, first) === 'statement' || prepared.fallback === undefined)
-            return first.plan;
-          const second = searchResultOf(
-            prepared.fallback,
-            (await raw.query<CheckedRow>(prepared.fallback.sql, prepared.fallback.params)).rows,
-          );
-          return `${first.plan} → ${second.plan}`;
+          const ran: string[] = [];
+          await resolveSearch(prepared, async (statement) => {
+            const { rows } = await raw.query<CheckedRow>(statement.sql, statement.params);
+            const result = searchResultOf(statement, rows);
+            ran.push(result.answered ? statement.plan : `${statement.plan} (not covered)`);
+            return result;
+          });
+          return ran.join(' → ');
         });
         plans.add(s.value);
         if (i >= WARMUP) {

@@ -8,6 +8,7 @@ import {
   LOOKAHEAD_DAYS,
   LOOKBACK_HOURS,
   MEETING_COLUMNS,
+  computedQuery,
   occurrenceFirstQuery,
   SqlParams,
   windowCheckedQuery,
@@ -16,21 +17,13 @@ import {
 } from './search/meeting-search.sql.js';
 
 /**
- * How a search finds its rows in the occurrence table. `walk-then-filter`: occurrences in time
- * order, at most OCCURRENCE_WALK_BUDGET of them, then `filter-first` when that did not fill the
- * page. When the table does not cover the search's `now`, the statement computes occurrences
- * instead (`computed`, see windowCheckedQuery).
+ * How a search finds its rows. In the occurrence table: `walk-then-filter` walks occurrences in
+ * time order, at most OCCURRENCE_WALK_BUDGET of them, then asks `filter-first` when that did
+ * not fill the page. When the table does not cover the search's `now`, they do not answer and
+ * `computed` (occurrences computed on the fly) does.
  */
-export type SearchPlan = 'occurrence-first' | 'walk-then-filter' | 'filter-first';
-export type AnsweringPlan = SearchPlan | 'computed';
+export type SearchPlan = 'occurrence-first' | 'walk-then-filter' | 'filter-first' | 'computed';
 
-/**
- * Upcoming occurrences a filtered search walks before it asks the filter-first plan instead.
- * A filter that matches more than about one occurrence in a hundred fills a page within it (the
- * common case: a day, a type, a word found in many names); a rarer one finds its few meetings
- * faster through them. Walking a row costs about a microsecond, so a walk that ends in vain
- * costs a few milliseconds at most.
- */
 export const OCCURRENCE_WALK_BUDGET = 2000;
 type Queryable = Pick<EntityManager, 'query'>;
 export interface SqlStatement {
@@ -42,10 +35,11 @@ export interface SearchStatement extends SqlStatement {
   plan: SearchPlan;
 }
 
-/** A search's rows (in order) and the plan that found them. */
+/** A search statement's rows (in order), unless the occurrence table did not cover `now`. */
 export interface SearchResult {
   rows: MeetingRow[];
-  plan: AnsweringPlan;
+  plan: SearchPlan;
+  answered: boolean;
 }
 
 /** Columns a meeting write sets, in table order, from a normalized meeting. */
@@ -125,15 +119,17 @@ export interface StoredMeeting {
   fellowshipId: string;
 }
 
-export type CheckedRow = { covered: boolean } & { [K in keyof MeetingRow]: MeetingRow[K] | null };
+export type CheckedRow = { answered: boolean } & {
+  [K in keyof MeetingRow]: MeetingRow[K] | null;
+};
 
-/** The rows of a window-checked statement: its first row always says which plan answered. */
+/** The rows of a search statement: its first row always says whether it answered. */
 export function searchResultOf(statement: SearchStatement, rows: CheckedRow[]): SearchResult {
-  const covered = rows[0]?.covered ?? false;
   return {
     // An empty answer is one row of NULLs (the statement's LEFT JOIN).
     rows: rows.filter((row) => row.id !== null) as unknown as MeetingRow[],
-    plan: covered ? statement.plan : 'computed',
+    plan: statement.plan,
+    answered: rows[0]?.answered ?? false,
   };
 }
 
@@ -153,17 +149,20 @@ export class MeetingsRepository {
 
   /** The statement a search runs (also what the benchmark times as its raw-SQL baseline). */
   searchStatement(criteria: MeetingCriteria, plan: SearchPlan): SearchStatement {
-    const materialized = (p: SqlParams): SqlStatement => {
-      switch (plan) {
-        case 'occurrence-first':
-          return occurrenceFirstQuery(criteria, undefined, p);
-        case 'walk-then-filter':
-          return occurrenceFirstQuery(criteria, this.walkBudget, p);
-        case 'filter-first':
-          return filterFirstQuery(criteria, true, p);
-      }
-    };
-    return { ...windowCheckedQuery(criteria, materialized), plan };
+    const checked = (materialized: (p: SqlParams) => SqlStatement): SearchStatement => ({
+      ...windowCheckedQuery(criteria, materialized),
+      plan,
+    });
+    switch (plan) {
+      case 'occurrence-first':
+        return checked((p) => occurrenceFirstQuery(criteria, undefined, p));
+      case 'walk-then-filter':
+        return checked((p) => occurrenceFirstQuery(criteria, this.walkBudget, p));
+      case 'filter-first':
+        return checked((p) => filterFirstQuery(criteria, true, p));
+      case 'computed':
+        return { ...computedQuery(criteria), plan };
+    }
   }
 
   async runSearch(

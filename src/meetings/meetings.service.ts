@@ -40,22 +40,28 @@ export interface PreparedSearch {
   statement: SearchStatement;
   /** Asked when `statement` returns no more than `criteria.limit` rows: then its rows are the answer. */
   fallback: SearchStatement | undefined;
+  /** Asked when the occurrence table did not cover `now`. */
+  computed: SearchStatement;
 }
 
 /**
- * Whether a prepared search's first statement, having answered `first`, is the answer. A walk
- * cut short that did not fill its page hands over to the fallback; a computed answer (the
- * occurrence table did not cover `now`) is complete.
+ * Runs a prepared search's statements, each with `run`, until one answers: the chosen plan; its
+ * fallback when it was a walk cut short that did not fill the page (the fallback's answer
+ * replaces it entirely, so the two need not share a snapshot); the computed plan when the
+ * occurrence table did not cover `now`.
  */
-export function answeredBy(
+export async function resolveSearch(
   prepared: PreparedSearch,
-  first: SearchResult,
-): 'statement' | 'fallback' {
-  return prepared.fallback !== undefined &&
-    first.plan !== 'computed' &&
-    first.rows.length <= prepared.criteria.limit
-    ? 'fallback'
-    : 'statement';
+  run: (statement: SearchStatement) => Promise<SearchResult>,
+): Promise<SearchResult> {
+  const first = await run(prepared.statement);
+  if (first.answered) {
+    const full = first.rows.length > prepared.criteria.limit;
+    if (prepared.fallback === undefined || full) return first;
+    const second = await run(prepared.fallback);
+    if (second.answered) return second;
+  }
+  return run(prepared.computed);
 }
 
 export function rowToRecord(row: MeetingRow, fellowship: string): MeetingRecord {
@@ -124,18 +130,12 @@ export class MeetingsService {
         plan === 'walk-then-filter'
           ? this.meetings.searchStatement(criteria, 'filter-first')
           : undefined,
+      computed: this.meetings.searchStatement(criteria, 'computed'),
     };
   }
 
-  /**
-   * The rows of a prepared search. Each statement is one snapshot by itself; the fallback's
-   * answer replaces the first statement's entirely, so the two need not share one.
-   */
   private async rowsOf(prepared: PreparedSearch): Promise<MeetingRow[]> {
-    const first = await this.meetings.runSearch(prepared.statement);
-    return answeredBy(prepared, first) === 'fallback' && prepared.fallback !== undefined
-      ? (await this.meetings.runSearch(prepared.fallback)).rows
-      : first.rows;
+    return (await resolveSearch(prepared, (statement) => this.meetings.runSearch(statement))).rows;
   }
 
   async search(dto: SearchMeetingsDto): Promise<MeetingPageDto> {
@@ -418,7 +418,7 @@ export class MeetingsService {
 
 /**
  * Same answers from every plan; they differ only in speed for the shape of the question. (When
- * the occurrence table does not cover `now`, the statement computes occurrences instead.)
+ * the occurrence table does not cover `now`, the computed plan answers instead.)
  */
 function planFor(c: MeetingCriteria): SearchPlan {
   const timeBounded = c.startingWithinMinutes !== undefined || c.inProgress === true;

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { MeetingsRepository, type AnsweringPlan } from '../../src/meetings/meetings.repository.js';
+import { MeetingsRepository, type SearchPlan } from '../../src/meetings/meetings.repository.js';
 import { OccurrenceWindowService } from '../../src/meetings/occurrences/occurrence-window.service.js';
 import type { TestApp } from '../support/app.js';
 import { api, type JsonResponse } from '../support/http.js';
@@ -134,20 +134,20 @@ export async function useMode(t: TestApp, mode: Mode, now: string): Promise<void
     throw new Error(`occurrence window: covers(${now}) is ${covered} in mode ${mode}`);
 }
 
-/** Records the plan that answered each search statement the service ran (the calls still go through). */
-export function watchPlans(t: TestApp): { plans: AnsweringPlan[]; stop(): void } {
+/** Records the plan of each search statement that answered (the calls still go through). */
+export function watchPlans(t: TestApp): { plans: SearchPlan[]; stop(): void } {
   const repository = t.app.get(MeetingsRepository);
   const run = repository.runSearch.bind(repository);
-  const plans: AnsweringPlan[] = [];
+  const plans: SearchPlan[] = [];
   const spy = jest
     .spyOn(repository, 'runSearch')
     .mockImplementation(async (...args: Parameters<MeetingsRepository['runSearch']>) => {
       const result = await run(...args);
-      plans.push(result.plan);
+      if (result.answered) plans.push(result.plan);
       return result;
     });
   return {
-    get plans(): AnsweringPlan[] {
+    get plans(): SearchPlan[] {
       return plans;
     },
     stop: () => spy.mockRestore(),

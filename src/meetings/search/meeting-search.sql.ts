@@ -335,30 +335,36 @@ export function windowCoversSql(now: string): string {
 }
 
 /**
- * One statement for a whole search: the materialized plan when the occurrence table covers
- * `now`, else the computed one, decided inside the statement. A single statement sees one
- * snapshot, so the window cannot move between the check and the rows (another instance may
- * move it at any time), and the search costs one round trip instead of a transaction's five.
- * There is always a first row: `covered` says which plan answered; a search with no results
- * has its columns all NULL there.
+ * A materialized plan's statement, answering only when the occurrence table covers `now`. The
+ * check and the rows are one statement, hence one snapshot: another instance may move the
+ * window at any time, and the two cannot disagree; and a search costs one round trip instead of
+ * a transaction's five. There is always a first row: `answered` false means the table did not
+ * cover `now` (ask the computed plan); a search with no results has its columns all NULL there.
  */
 export function windowCheckedQuery(
   c: MeetingCriteria,
   materialized: (p: SqlParams) => { sql: string },
 ): { sql: string; params: unknown[] } {
+  return answeringWhen((p) => windowCoversSql(`${p.add(c.now)}::timestamptz`), c, materialized);
+}
+
+/** The computed plan in the same shape, first row included (it always answers). */
+export function computedQuery(c: MeetingCriteria): { sql: string; params: unknown[] } {
+  return answeringWhen('true', c, (p) => filterFirstQuery(c, false, p));
+}
+
+function answeringWhen(
+  condition: string | ((p: SqlParams) => string),
+  c: MeetingCriteria,
+  rows: (p: SqlParams) => { sql: string },
+): { sql: string; params: unknown[] } {
   const p = new SqlParams();
-  const covered = windowCoversSql(`${p.add(c.now)}::timestamptz`);
-  const fast = materialized(p).sql;
-  const computed = filterFirstQuery(c, false, p).sql;
+  const answered = typeof condition === 'string' ? condition : condition(p);
   const { order } = orderBy(c);
   return {
-    sql: `SELECT w.covered, r.*
-          FROM (SELECT ${covered} AS covered) w
-          LEFT JOIN LATERAL (
-            SELECT * FROM (${fast}) a WHERE w.covered
-            UNION ALL
-            SELECT * FROM (${computed}) b WHERE NOT w.covered
-          ) r ON true
+    sql: `SELECT w.answered, r.*
+          FROM (SELECT ${answered} AS answered) w
+          LEFT JOIN LATERAL (SELECT * FROM (${rows(p).sql}) a WHERE w.answered) r ON true
           ORDER BY ${order.replace(/(\w+)/g, 'r.$1')}`,
     params: p.values,
   };
