@@ -177,8 +177,12 @@ export async function startServiceProcess(
     pid: child.pid ?? 0,
     baseUrl: `http://127.0.0.1:${port}`,
     rss: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+      } catch {
+        return NaN; // the process has ended
+      }
     },
     stop: () =>
       new Promise<void>((resolve) => {
