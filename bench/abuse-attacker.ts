@@ -9,6 +9,7 @@ import type { Socket } from 'socket.io-client';
 import {
   codeOf,
   connect,
+  type Connected,
   emitCode,
   http,
   issueParticipant,
@@ -89,6 +90,11 @@ async function paced(
   return done;
 }
 
+/** How a connection attempt was answered: refusals before the upgrade are told apart. */
+function attempt(request: string, connected: Connected): string {
+  return connected.beforeUpgrade === true ? `${request} (HTTP 429 before the upgrade)` : request;
+}
+
 async function joined(cmd: AttackCommand, token: string, handle: string): Promise<Socket> {
   const connected = await connect(cmd.baseUrl, token, cmd.from);
   if (connected.socket === undefined)
@@ -146,7 +152,7 @@ async function holdSockets(
     while (Date.now() < until) {
       const token = tokens[n % tokens.length] as string;
       const connected = await connect(cmd.baseUrl, token, cmd.from);
-      outcomes.add(`connect ${connected.code ?? 'OK'}`);
+      outcomes.add(`${attempt('connect', connected)} ${connected.code ?? 'OK'}`);
       if (connected.socket !== undefined) {
         const join = await emitCode(connected.socket, 'room:join', {
           roomId: cmd.roomId,
@@ -212,7 +218,7 @@ async function tokenGuessing(cmd: AttackCommand, outcomes: Outcomes): Promise<st
   const [handshakes, refreshes] = await Promise.all([
     paced(100, until, 100, async () => {
       const connected = await connect(cmd.baseUrl, randomToken(), cmd.from);
-      outcomes.add(`handshake ${connected.code ?? 'OK'}`);
+      outcomes.add(`${attempt('handshake', connected)} ${connected.code ?? 'OK'}`);
       connected.socket?.disconnect();
     }),
     paced(20, until, 20, async () => {

@@ -281,11 +281,34 @@ export function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export type Connected = { socket: Socket; code?: undefined } | { socket?: undefined; code: string };
+export type Connected =
+  | { socket: Socket; code?: undefined; beforeUpgrade?: undefined }
+  | {
+      socket?: undefined;
+      code: string;
+      /** Refused with HTTP 429 before the WebSocket upgrade, not with a connect_error. */
+      beforeUpgrade?: boolean;
+    };
+
+/**
+ * The HTTP status that refused a WebSocket upgrade, when that is what happened. Node's
+ * socket.io-client (through `ws`) sees only the status, in the connect_error's description (an
+ * ErrorEvent saying "Unexpected server response: 429"), not the response's body.
+ */
+function upgradeStatus(err: Error & { description?: unknown }): number | undefined {
+  const description = err.description as { message?: unknown } | undefined;
+  const match =
+    typeof description?.message === 'string'
+      ? /^Unexpected server response: (\d{3})$/.exec(description.message)
+      : null;
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
 
 /**
  * A /rooms connection from `from`: the socket, or the code of its connect_error (`TIMEOUT` when
- * neither came in time).
+ * neither came in time). An upgrade refused with 429 counts as RATE_LIMITED (the service
+ * answers it with that code in the body), another status as `HTTP <status>`, anything else
+ * that failed the transport as TRANSPORT_ERROR.
  */
 export function connect(
   baseUrl: string,
@@ -314,7 +337,16 @@ export function connect(
     socket.once('connect_error', (err: Error & { data?: { code?: unknown } }) => {
       clearTimeout(timer);
       socket.disconnect();
-      resolve({ code: typeof err.data?.code === 'string' ? err.data.code : 'TRANSPORT_ERROR' });
+      if (typeof err.data?.code === 'string') {
+        resolve({ code: err.data.code });
+        return;
+      }
+      const status = upgradeStatus(err);
+      resolve(
+        status === 429
+          ? { code: 'RATE_LIMITED', beforeUpgrade: true }
+          : { code: status === undefined ? 'TRANSPORT_ERROR' : `HTTP ${status}` },
+      );
     });
   });
 }

@@ -51,6 +51,17 @@ export interface AppConfig {
     /** Open connections to /rooms per participant token, and per client address (memory only). */
     socketsPerParticipant: number;
     socketsPerAddress: number;
+    /**
+     * New connections to /rooms per client address: as many at once as socketsPerAddress, then
+     * this many a minute. Beyond that, refused before the WebSocket upgrade (memory only).
+     */
+    connectsPerMinute: number;
+    /**
+     * Handshakes refused with a connect_error per client address: this many at once, then this
+     * many a minute. An address that keeps coming back after that is refused before the
+     * WebSocket upgrade, which costs the service far less (memory only).
+     */
+    handshakeRefusalsPerMinute: number;
     /** Token bucket per member: this many messages at once, refilled at perMinute. */
     messageBurst: number;
     messagesPerMinute: number;
@@ -315,6 +326,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
       maxRoomsPerSocket: reader.int('ROOMS_PER_SOCKET', 5, 1, 100),
       socketsPerParticipant: reader.int('ROOM_SOCKETS_PER_PARTICIPANT', 5, 1, 1000),
       socketsPerAddress: reader.int('ROOM_SOCKETS_PER_ADDRESS', 50, 1, 1_000_000),
+      connectsPerMinute: reader.int('ROOM_CONNECTS_PER_MINUTE', 600, 1, 10_000_000),
+      handshakeRefusalsPerMinute: reader.int(
+        'ROOM_HANDSHAKE_REFUSALS_PER_MINUTE',
+        30,
+        1,
+        1_000_000,
+      ),
       messageBurst: reader.int('MESSAGE_BURST', 5, 1, 1000),
       messagesPerMinute: reader.int('MESSAGES_PER_MINUTE', 30, 1, 100_000),
     },

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error.js';
 import { isoInstant } from '../common/instants.js';
+import { OneAtATime } from '../common/one-at-a-time.js';
 import { TokenBuckets } from '../common/rate-limit/token-buckets.js';
 import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -75,6 +76,13 @@ export class RoomSessionsService implements OnModuleDestroy {
   private readonly handBuckets = new TokenBuckets(HAND_BURST, HAND_CHANGES_PER_SECOND);
   private readonly lastTyping = new Map<string, number>();
   private readonly pendingPresence = new Map<string, NodeJS.Timeout>();
+  /**
+   * Joins to one room wait for each other anyway (the advisory lock in their transaction, for
+   * every instance); here they wait in memory, so that a crowd arriving at once holds one of
+   * the database pool's connections, not all of them, and the members already in the room are
+   * not kept waiting for one to send a message.
+   */
+  private readonly joinsByRoom = new OneAtATime();
 
   constructor(
     private readonly rooms: RoomsRepository,
@@ -136,60 +144,65 @@ export class RoomSessionsService implements OnModuleDestroy {
       );
     }
 
-    const member = await this.rooms.transaction(async (tx) => {
-      await this.rooms.lockRoomForJoin(tx, room.id);
-      const identity =
-        socket.identity.kind === 'participant'
-          ? { participantId: socket.identity.participantId }
-          : { accountId: socket.identity.accountId };
-      const existing = await this.rooms.findMemberByIdentity(tx, room.id, identity);
-      if (await this.rooms.handleTakenByOther(tx, room.id, handle, existing?.id ?? null)) {
-        throw new DomainError('HANDLE_TAKEN', `Someone in this room is already called "${handle}"`);
-      }
-      // Someone who is here, or dropped off moments ago (a flaky connection), is not a newcomer.
-      const returning =
-        existing !== undefined &&
-        existing.state === 'active' &&
-        (await this.rooms.isPresentOrJustLeft(tx, existing.id, RETURNING_GRACE_SECONDS));
-      if (role !== 'facilitator' && !returning) {
-        if (room.locked)
+    const member = await this.joinsByRoom.run(room.id, () =>
+      this.rooms.transaction(async (tx) => {
+        await this.rooms.lockRoomForJoin(tx, room.id);
+        const identity =
+          socket.identity.kind === 'participant'
+            ? { participantId: socket.identity.participantId }
+            : { accountId: socket.identity.accountId };
+        const existing = await this.rooms.findMemberByIdentity(tx, room.id, identity);
+        if (await this.rooms.handleTakenByOther(tx, room.id, handle, existing?.id ?? null)) {
           throw new DomainError(
-            'ROOM_LOCKED',
-            'This room is locked: no one new can join right now',
+            'HANDLE_TAKEN',
+            `Someone in this room is already called "${handle}"`,
           );
-        if ((await this.rooms.countPresent(tx, room.id)) >= this.config.rooms.maxMembers) {
-          throw new DomainError('ROOM_LOCKED', 'This room is full');
         }
-      }
-      const state =
-        role === 'participant' && room.waiting_room && !returning ? 'waiting' : 'active';
-      const id = existing?.id ?? randomUUID();
-      if (existing === undefined) {
-        await this.rooms.insertMember(tx, {
-          id,
+        // Someone who is here, or dropped off moments ago (a flaky connection), is not a newcomer.
+        const returning =
+          existing !== undefined &&
+          existing.state === 'active' &&
+          (await this.rooms.isPresentOrJustLeft(tx, existing.id, RETURNING_GRACE_SECONDS));
+        if (role !== 'facilitator' && !returning) {
+          if (room.locked)
+            throw new DomainError(
+              'ROOM_LOCKED',
+              'This room is locked: no one new can join right now',
+            );
+          if ((await this.rooms.countPresent(tx, room.id)) >= this.config.rooms.maxMembers) {
+            throw new DomainError('ROOM_LOCKED', 'This room is full');
+          }
+        }
+        const state =
+          role === 'participant' && room.waiting_room && !returning ? 'waiting' : 'active';
+        const id = existing?.id ?? randomUUID();
+        if (existing === undefined) {
+          await this.rooms.insertMember(tx, {
+            id,
+            roomId: room.id,
+            participantId:
+              socket.identity.kind === 'participant' ? socket.identity.participantId : null,
+            accountId: socket.identity.kind === 'account' ? socket.identity.accountId : null,
+            handle,
+            role,
+            state,
+          });
+        } else {
+          await this.rooms.updateMember(tx, id, {
+            handle,
+            role,
+            state: existing.state === 'waiting' || state === 'waiting' ? state : 'active',
+          });
+        }
+        await this.rooms.addConnection(tx, {
+          socketId: socket.id,
           roomId: room.id,
-          participantId:
-            socket.identity.kind === 'participant' ? socket.identity.participantId : null,
-          accountId: socket.identity.kind === 'account' ? socket.identity.accountId : null,
-          handle,
-          role,
-          state,
+          memberId: id,
+          nodeId: this.node.id,
         });
-      } else {
-        await this.rooms.updateMember(tx, id, {
-          handle,
-          role,
-          state: existing.state === 'waiting' || state === 'waiting' ? state : 'active',
-        });
-      }
-      await this.rooms.addConnection(tx, {
-        socketId: socket.id,
-        roomId: room.id,
-        memberId: id,
-        nodeId: this.node.id,
-      });
-      return (await this.rooms.findMember(id, tx)) as MemberRow;
-    });
+        return (await this.rooms.findMember(id, tx)) as MemberRow;
+      }),
+    );
 
     // The member channel carries private events (admission, moderation, safety) to every
     // socket of this member, on any instance.

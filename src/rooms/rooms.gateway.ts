@@ -75,6 +75,9 @@ export class RoomsGateway
 
   afterInit(namespace: Namespace): void {
     this.broadcaster.attach(namespace);
+    // Before the WebSocket upgrade: floods of connections are refused there, at a fraction of
+    // the cost of a refused handshake.
+    namespace.server.engine.use(this.auth.upgradeMiddleware());
     namespace.use(this.auth.middleware());
   }
 

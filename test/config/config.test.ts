@@ -69,6 +69,8 @@ describe('loadConfig', () => {
         maxRoomsPerSocket: 5,
         socketsPerParticipant: 5,
         socketsPerAddress: 50,
+        connectsPerMinute: 600,
+        handshakeRefusalsPerMinute: 30,
         messageBurst: 5,
         messagesPerMinute: 30,
       },
@@ -114,6 +116,12 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'true', /TRUST_PROXY=true would let any client choose its own address/],
     ['TRUST_PROXY', '0', /TRUST_PROXY as a number of proxies must be between 1 and 10/],
     ['TRUST_PROXY', '10.0.0.0/8, proxy.local', /TRUST_PROXY .*bad entry "proxy.local"/],
+    ['ROOM_CONNECTS_PER_MINUTE', '0', /ROOM_CONNECTS_PER_MINUTE must be an integer from 1/],
+    [
+      'ROOM_HANDSHAKE_REFUSALS_PER_MINUTE',
+      'many',
+      /ROOM_HANDSHAKE_REFUSALS_PER_MINUTE must be an integer from 1/,
+    ],
   ])('rejects %s=%s with a message naming the variable', (name, value, message) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

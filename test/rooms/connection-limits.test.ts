@@ -117,6 +117,29 @@ describe('connections per participant token and per address', () => {
     expect(tracked(t)).toEqual({ participants: 2, addresses: 1 });
   });
 
+  test('a burst of handshakes on one token looks the token up no more often than it may connect', async () => {
+    const sam = await newParticipant(t);
+    const participants = t.app.get(ParticipantsService);
+    const authenticate = participants.authenticate.bind(participants);
+    let lookups = 0;
+    participants.authenticate = (token: string) => {
+      lookups++;
+      return authenticate(token);
+    };
+    let answers: string[];
+    try {
+      // All at once: each one's slot is taken before its token is checked, so the others
+      // are refused on the count alone, with no database work.
+      answers = await Promise.all(Array.from({ length: 12 }, () => handshake(t, jar, sam.token)));
+    } finally {
+      participants.authenticate = authenticate;
+    }
+    expect(answers.filter((a) => a === 'connected')).toHaveLength(2);
+    expect(answers.filter((a) => a === 'RATE_LIMITED')).toHaveLength(10);
+    expect(lookups).toBe(2);
+    expect(tracked(t)).toEqual({ participants: 1, addresses: 1 });
+  });
+
   test('a socket that ends gives its slot back: disconnect, then the same token connects again', async () => {
     const sam = await newParticipant(t);
     const a = jar.add(await connectSocket(t.baseUrl, sam.token));

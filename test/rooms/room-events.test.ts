@@ -255,6 +255,31 @@ describe('room events', () => {
       expect(joined.self.handle).toBe('Willow');
     });
 
+    test('a crowd joining at once all get in, one after another; two who pick one handle at once: one HANDLE_TAKEN', async () => {
+      const room = await newRoom();
+      const sockets = await Promise.all(range(1, 14).map(() => bareSocket()));
+      const handles = [...range(1, 12).map((n) => `Crowd ${n}`), 'Twin', 'twin'];
+      const replies = await Promise.all(
+        sockets.map((socket, i) =>
+          emitAck<JoinAck>(socket, 'room:join', { roomId: room.id, handle: handles[i] }),
+        ),
+      );
+      expect(replies.slice(0, 12).every((r) => r.ok)).toBe(true);
+      const twins = replies.slice(12);
+      expect(twins.filter((r) => r.ok)).toHaveLength(1);
+      expectFailure(twins.find((r) => !r.ok) as AckReply, 'HANDLE_TAKEN');
+      for (const reply of replies.filter((r) => r.ok)) {
+        const self = reply.data?.self.memberId;
+        expect(reply.data?.members.map((m) => m.memberId)).toContain(self);
+      }
+      const [row] = await sql<{ n: number }>(
+        t.databaseUrl,
+        `SELECT count(*)::int AS n FROM room_member WHERE room_id = $1 AND state = 'active'`,
+        [room.id],
+      );
+      expect(row?.n).toBe(13);
+    });
+
     test('one participant in two rooms has two memberIds; no payload carries a participantId or token', async () => {
       const roomA = await newRoom();
       const roomB = await newRoom();

@@ -13,6 +13,7 @@ export const WEB_ENV: Record<string, string> = {
   // Every browser page connects from 127.0.0.1: one address for all of a test's people.
   PARTICIPANT_ISSUE_PER_MINUTE: '100000',
   ROOM_SOCKETS_PER_ADDRESS: '1000',
+  ROOM_CONNECTS_PER_MINUTE: '100000',
   MESSAGE_BURST: '1000',
   MESSAGES_PER_MINUTE: '100000',
 };

@@ -71,7 +71,8 @@ export class TokenBuckets {
     return this.buckets.size;
   }
 
-  private sweep(): void {
+  /** Drops the keys whose bucket is full again (as good as never seen); also runs every minute. */
+  sweep(): void {
     const now = this.now();
     for (const [key, bucket] of this.buckets) {
       if (

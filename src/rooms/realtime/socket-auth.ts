@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'socket.io';
 import { AccessTokensService } from '../../auth/access-tokens.service.js';
 import { AuthService } from '../../auth/auth.service.js';
@@ -15,14 +16,24 @@ import {
 } from '../../participants/participants.service.js';
 import type { SocketIdentity } from '../room-sessions.service.js';
 import { ConnectionCounts } from './connection-counts.js';
+import { refuseUpgrade, UpgradeGuard } from './upgrade-guard.js';
 
 export interface RoomSocketData {
   identity: SocketIdentity;
 }
 
 type Middleware = (socket: Socket, next: (err?: Error) => void) => void;
+/** Engine.IO's middleware (`engine.use`), run on every request before Engine.IO handles it. */
+type EngineMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: Error) => void,
+) => void;
 
 const logger = new Logger('SocketAuth');
+
+/** Tells Engine.IO to abandon an upgrade already answered (one object: refusals must be cheap). */
+const ANSWERED_BEFORE_UPGRADE = new Error('refused before the upgrade');
 
 /** What the client receives as `connect_error`: `err.data` is `{ code, message }`. */
 function refusal(
@@ -54,14 +65,16 @@ function unauthorized(message: string): Error & { data: { code: ErrorCode; messa
  * Authentication at the handshake (Nest guards do not run on connect): a participant token or
  * a facilitator access token in `auth.token`, else `connect_error` with `data.code`
  * UNAUTHORIZED. Also the limits that protect everyone else from one client: open connections
- * per participant and per client address, and failed token checks per address (RATE_LIMITED).
+ * per participant and per client address, and failed token checks per address (RATE_LIMITED);
+ * and, before the upgrade, addresses that flood the service with connections (UpgradeGuard).
  * The address is only a key in memory while it has connections open or failures counted:
  * never stored or logged.
  */
 @Injectable()
-export class SocketAuth {
+export class SocketAuth implements OnModuleDestroy {
   private readonly perParticipant: ConnectionCounts;
   private readonly perAddress: ConnectionCounts;
+  private readonly upgrades: UpgradeGuard;
 
   constructor(
     private readonly auth: AuthService,
@@ -71,11 +84,54 @@ export class SocketAuth {
   ) {
     this.perParticipant = new ConnectionCounts(config.rooms.socketsPerParticipant);
     this.perAddress = new ConnectionCounts(config.rooms.socketsPerAddress);
+    this.upgrades = new UpgradeGuard({
+      // As many at once as an address may hold open: a household or an office all coming back
+      // after a restart is not refused.
+      connectBurst: config.rooms.socketsPerAddress,
+      connectsPerMinute: config.rooms.connectsPerMinute,
+      refusalsPerMinute: config.rooms.handshakeRefusalsPerMinute,
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.upgrades.close();
   }
 
   /** Open connections being counted (participants, addresses): for tests and diagnostics. */
   get tracked(): { participants: number; addresses: number } {
     return { participants: this.perParticipant.size, addresses: this.perAddress.size };
+  }
+
+  /** The upgrade guard's memory of addresses: for tests and diagnostics. */
+  get upgradeGuard(): UpgradeGuard {
+    return this.upgrades;
+  }
+
+  /**
+   * For Engine.IO (`engine.use`): refuses a WebSocket upgrade from an address that keeps
+   * opening connections after being refused, or opens them too fast, with a 429 before the
+   * upgrade (see UpgradeGuard). Other requests go on to Engine.IO, which refuses anything but
+   * a WebSocket anyway.
+   */
+  upgradeMiddleware(): EngineMiddleware {
+    return (req, _res, next) => {
+      if (req.headers.upgrade === undefined) {
+        next();
+        return;
+      }
+      const wait = this.upgrades.admit(this.addressOf(req));
+      if (wait === 0) {
+        next();
+        return;
+      }
+      refuseUpgrade(
+        req.socket,
+        wait,
+        'Too many connections from this address, or too many of them refused; wait before connecting again',
+      );
+      // Engine.IO then abandons the request; the connection is already closed.
+      next(ANSWERED_BEFORE_UPGRADE);
+    };
   }
 
   async identify(token: unknown): Promise<SocketIdentity | undefined> {
@@ -99,7 +155,7 @@ export class SocketAuth {
 
   middleware(): Middleware {
     return (socket, next) => {
-      const address = this.clientAddress(socket);
+      const address = this.addressOf(socket.request);
       const auth = socket.handshake.auth as Record<string, unknown> | undefined;
       // A participant has one token for life (refresh keeps it), so its hash keys the
       // participant's connections before the database has been asked who it is.
@@ -107,46 +163,51 @@ export class SocketAuth {
         typeof auth?.token === 'string' && ParticipantsService.looksLikeParticipantToken(auth.token)
           ? hashParticipantToken(auth.token)
           : undefined;
+      const refuse = (err: Error): void => {
+        this.upgrades.noteRefusal(address);
+        next(err);
+      };
       // Checked before the token too, so that a refused client costs no database work.
       const early = this.limitRefusal(address, participantKey);
       if (early !== undefined) {
-        next(early);
+        refuse(early);
         return;
       }
+      // The slots are taken now, while the token is checked: otherwise a client opening
+      // hundreds of connections at once would have every one of them pass the check above
+      // and cost a database lookup before the first was counted.
+      const release = this.reserve(address, participantKey);
       this.identify(auth?.token).then(
         (identity) => {
           if (identity === undefined) {
+            release();
             this.participants.noteTokenFailure(address);
-            next(
+            refuse(
               unauthorized(
                 'A valid participant token or facilitator access token is required (auth: { token })',
               ),
             );
             return;
           }
-          // Again: other handshakes of this client may have completed while the token was checked.
-          const key = identity.kind === 'participant' ? participantKey : undefined;
-          const refused = this.limitRefusal(address, key);
-          if (refused !== undefined) {
-            next(refused);
-            return;
-          }
           (socket.data as RoomSocketData).identity = identity;
-          this.count(socket, address, key);
+          this.holdUntilClosed(socket, release);
           next();
         },
         // Nothing is known to be wrong with the token (the database is down, say): a client
         // told UNAUTHORIZED would throw its identity away, so say what really happened.
-        (err: unknown) => next(checkFailed(err)),
+        (err: unknown) => {
+          release();
+          next(checkFailed(err));
+        },
       );
     };
   }
 
   /** Through the proxies TRUST_PROXY names, as Express does for REST (one setting for both). */
-  private clientAddress(socket: Socket): string {
+  private addressOf(req: IncomingMessage): string {
     const express = this.http.httpAdapter.getInstance<{ get(setting: string): unknown }>();
     const trust = express.get('trust proxy fn') as TrustProxy | undefined;
-    return clientKeyOf(socket.request, trust);
+    return clientKeyOf(req, trust);
   }
 
   private limitRefusal(
@@ -174,25 +235,35 @@ export class SocketAuth {
     return undefined;
   }
 
-  /** Counts the connection until it ends, however it ends. */
-  private count(socket: Socket, address: string, participantKey: string | undefined): void {
-    // Socket.IO drops a handshake whose client left while the token was checked, with no
-    // 'disconnect' to come: such a connection is never counted.
-    if (socket.conn.readyState !== 'open') return;
+  /** Counts a connection (of a participant, when the key is given); the function gives it back. */
+  private reserve(address: string, participantKey: string | undefined): () => void {
     this.perAddress.open(address);
     if (participantKey !== undefined) this.perParticipant.open(participantKey);
-    const conn = socket.conn;
     let released = false;
-    const release = (): void => {
+    return () => {
       if (released) return;
       released = true;
-      // One transport may carry many sockets in turn: leave no listener behind on it.
-      conn.off('close', release);
       this.perAddress.close(address);
       if (participantKey !== undefined) this.perParticipant.close(participantKey);
     };
-    socket.once('disconnect', release);
+  }
+
+  /** Keeps the connection counted until it ends, however it ends. */
+  private holdUntilClosed(socket: Socket, release: () => void): void {
+    // Socket.IO drops a handshake whose client left while the token was checked, with no
+    // 'disconnect' to come: such a connection is not counted any longer.
+    if (socket.conn.readyState !== 'open') {
+      release();
+      return;
+    }
+    const conn = socket.conn;
+    const done = (): void => {
+      // One transport may carry many sockets in turn: leave no listener behind on it.
+      conn.off('close', done);
+      release();
+    };
+    socket.once('disconnect', done);
     // The transport's end as well, in case it closes before Socket.IO has connected the socket.
-    conn.once('close', release);
+    conn.once('close', done);
   }
 }
