@@ -6,19 +6,27 @@
  *
  * Both servers run as their own processes, so their CPU time is theirs alone (read from /proc).
  * Options: BENCH_ROOMS_SECONDS (default 60), BENCH_SMALL_ROOMS (100), BENCH_SMALL_SIZE (20),
- * BENCH_BIG_SIZE (500), DATABASE_URL (use that server instead of an embedded one).
+ * BENCH_BIG_SIZE (500), BENCH_ROOMS_PROFILE (a directory: each server writes a CPU profile into
+ * relay/ or service/ there when it stops, and the run ends with a summary of each, counting the
+ * measured period only; bench/profile-summary.ts reads them again), BENCH_ROOMS_ONLY_SERVICE=1 (skip the
+ * relay, for quicker profiling runs), DATABASE_URL (use that server instead of an embedded one).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
+import { summarizeProfile, type ProfileWindow } from './profile-summary.js';
 import { benchDatabase, fmt, quietLogs, summarize, table } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_ROOMS_SECONDS ?? 60);
 const SMALL_ROOMS = Number(process.env.BENCH_SMALL_ROOMS ?? 100);
 const SMALL_SIZE = Number(process.env.BENCH_SMALL_SIZE ?? 20);
 const BIG_SIZE = Number(process.env.BENCH_BIG_SIZE ?? 500);
+/** A directory for a CPU profile of the service (node --cpu-prof), written when it stops. */
+const PROFILE = process.env.BENCH_ROOMS_PROFILE;
+const ONLY_SERVICE = process.env.BENCH_ROOMS_ONLY_SERVICE === '1';
 const SETTLE_MS = 5000;
 const ADMIN = { email: 'bench@example.org', password: 'bench-admin-password' };
 
@@ -63,11 +71,22 @@ function databaseCpuSeconds(postmaster: number | undefined): number {
   return ticks / 100;
 }
 
+/** Node options that make a server write a CPU profile into PROFILE/<name> when it stops. */
+function profileArgs(name: 'relay' | 'service'): string[] {
+  return PROFILE === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE, name)}`];
+}
+
+/** Microseconds on the monotonic clock, which V8's profiler timestamps its samples with. */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
 function startProcess(
   script: string,
   env: Record<string, string>,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [new URL(script, import.meta.url).pathname], {
+  const child = spawn(process.execPath, [...nodeArgs, new URL(script, import.meta.url).pathname], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -102,20 +121,24 @@ async function json<T>(res: Response): Promise<T> {
 }
 
 async function meetinghouse(databaseUrl: string, members: number): Promise<Target> {
-  const { child, port } = await startProcess('../src/main.js', {
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    NODE_ENV: 'production',
-    JWT_SECRET: 'd'.repeat(48),
-    LOG_LEVEL: 'info',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    // Every simulated member connects from this one machine: the per-address limits, which
-    // bench:abuse measures, would refuse all but the first few here.
-    PARTICIPANT_ISSUE_PER_MINUTE: '1000000',
-    ROOM_SOCKETS_PER_ADDRESS: '1000000',
-    ROOM_MAX_MEMBERS: String(BIG_SIZE + 10),
-  });
+  const { child, port } = await startProcess(
+    '../src/main.js',
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'd'.repeat(48),
+      LOG_LEVEL: 'info',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      // Every simulated member connects from this one machine: the per-address limits, which
+      // bench:abuse measures, would refuse all but the first few here.
+      PARTICIPANT_ISSUE_PER_MINUTE: '1000000',
+      ROOM_SOCKETS_PER_ADDRESS: '1000000',
+      ROOM_MAX_MEMBERS: String(BIG_SIZE + 10),
+    },
+    profileArgs('service'),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   const login = await json<{ accessToken: string }>(
     await fetch(`${baseUrl}/api/v1/auth/login`, {
@@ -162,7 +185,7 @@ async function meetinghouse(databaseUrl: string, members: number): Promise<Targe
 }
 
 async function bareRelay(): Promise<Target> {
-  const { child, port } = await startProcess('./bare-relay.js', {});
+  const { child, port } = await startProcess('./bare-relay.js', {}, profileArgs('relay'));
   const rooms = Array.from({ length: SMALL_ROOMS + 1 }, () => randomUUID());
   return {
     name: 'bare Socket.IO relay',
@@ -244,6 +267,7 @@ async function run(target: Target, postmaster: number | undefined): Promise<RunR
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const cpuStart = cpuSeconds(target.pid);
   const dbCpuStart = databaseCpuSeconds(postmaster);
+  const windowFromUs = monotonicUs();
   measuring = true;
   // Each room sends about once a second, staggered so the load is even.
   const timers: NodeJS.Timeout[] = [];
@@ -279,6 +303,12 @@ async function run(target: Target, postmaster: number | undefined): Promise<RunR
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
   measuring = false;
+  if (PROFILE !== undefined) {
+    const window: ProfileWindow = { fromUs: windowFromUs, toUs: monotonicUs() };
+    const dir = join(PROFILE, target.tokens === undefined ? 'relay' : 'service');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'window.json'), JSON.stringify(window));
+  }
   const cpu = cpuSeconds(target.pid) - cpuStart;
   const dbCpu = databaseCpuSeconds(postmaster) - dbCpuStart;
   for (const { socket } of sockets) socket.disconnect();
@@ -292,7 +322,8 @@ async function main(): Promise<void> {
   const rows: (string | number)[][] = [];
   const results: { name: string; result: RunResult }[] = [];
   try {
-    for (const make of [() => bareRelay(), () => meetinghouse(db.url, members)]) {
+    const targets = [() => bareRelay(), () => meetinghouse(db.url, members)];
+    for (const make of ONLY_SERVICE ? targets.slice(1) : targets) {
       const target = await make();
       try {
         const result = await run(target, db.postmasterPid);
@@ -304,7 +335,8 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
   }
-  const baseline = results[0]?.result;
+  // With BENCH_ROOMS_ONLY_SERVICE there is no baseline: the ratios read NaN.
+  const baseline = results.find((r) => r.name === 'bare Socket.IO relay')?.result;
   for (const { name, result } of results) {
     const s = summarize(result.latencies);
     const perDelivery = (seconds: number): number =>
@@ -349,6 +381,10 @@ async function main(): Promise<void> {
       ) +
       '\n',
   );
+  if (PROFILE !== undefined) {
+    for (const which of ONLY_SERVICE ? ['service'] : ['relay', 'service'])
+      process.stdout.write(`\n${summarizeProfile(join(PROFILE, which))}`);
+  }
   process.exit(0);
 }
 

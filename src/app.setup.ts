@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { WEB_DIST, WebService } from './web/web.service.js';
 import helmet from 'helmet';
 import { DataSource } from 'typeorm';
+import { ClusterPeers } from './rooms/realtime/cluster-peers.js';
 import { RoomsIoAdapter } from './rooms/realtime/rooms-io.adapter.js';
 import { ApiExceptionFilter, sendError } from './common/errors/api-exception.filter.js';
 import { describeError, loggableError } from './common/errors/describe-error.js';
@@ -108,7 +109,12 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
 
   const dataSource = app.get(DataSource);
   app.useWebSocketAdapter(
-    new RoomsIoAdapter(app, config, (dataSource.options as { url: string }).url),
+    new RoomsIoAdapter(
+      app,
+      config,
+      (dataSource.options as { url: string }).url,
+      app.get(ClusterPeers),
+    ),
   );
   await app.init();
   // Nest answers unmatched paths under the API prefix; these catch everything else, after

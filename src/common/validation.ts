@@ -24,6 +24,29 @@ export function validationFailed(details: ErrorDetail[]): DomainError {
   return new DomainError('VALIDATION_FAILED', summary === '' ? 'Invalid input' : summary, details);
 }
 
+/** Per DTO class: recognises a payload that is plainly valid and returns the DTO for it. */
+const plainlyValid = new Map<unknown, (value: unknown) => object | undefined>();
+
+/**
+ * Registers a fast check for a DTO class that is validated very often (message:send). It must
+ * accept only payloads that the class's own decorators accept, and return exactly the instance
+ * the pipe would make; it may pass on anything else (undefined), which then goes through
+ * class-validator as usual, so every error still comes from there, worded as always.
+ */
+export function registerPlainValidation<T extends object>(
+  type: new () => T,
+  check: (value: unknown) => T | undefined,
+): void {
+  plainlyValid.set(type, check);
+}
+
+/** The fast check registered for a DTO class, if any (for tests). */
+export function plainValidationOf(
+  type: unknown,
+): ((value: unknown) => object | undefined) | undefined {
+  return plainlyValid.get(type);
+}
+
 /**
  * Refuses `prototype` and the names of Object.prototype's members (`__proto__`, `constructor`,
  * `toString`, …) as the unknown fields they are. Nest's ValidationPipe deletes the first three
@@ -32,6 +55,8 @@ export function validationFailed(details: ErrorDetail[]): DomainError {
  */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const plain = plainlyValid.get(metadata.metatype)?.(value);
+    if (plain !== undefined) return plain;
     if (
       this.toValidate(metadata) &&
       typeof value === 'object' &&

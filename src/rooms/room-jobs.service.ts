@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { ClusterPeers } from './realtime/cluster-peers.js';
 import { NodeIdentity } from './realtime/node-identity.js';
 import { RoomBroadcaster } from './realtime/room-broadcaster.js';
 import { RoomsRepository } from './rooms.repository.js';
@@ -16,6 +17,12 @@ const HEARTBEAT_EVERY_MS = 10_000;
 /** An instance silent for this long is taken for dead and its connections are dropped. */
 const NODE_STALE_SECONDS = 45;
 const PURGE_EVERY_MS = 10 * 60_000;
+/**
+ * How long a starting instance waits for the others' welcome before serving anyone: longer than
+ * an instance whose LISTEN connection died unnoticed takes to stop taking itself for alone
+ * (ClusterPeers), so even then nothing is missed.
+ */
+const INTRODUCTION_TIMEOUT_MS = 5_000;
 /** A member who drops keeps a raised hand's place in the queue this long. */
 const HAND_GRACE_SECONDS = 120;
 
@@ -38,10 +45,14 @@ export class RoomJobsService
     private readonly sessions: RoomSessionsService,
     private readonly broadcaster: RoomBroadcaster,
     private readonly node: NodeIdentity,
+    private readonly peers: ClusterPeers,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.rooms.heartbeat(this.node.id);
+    // Not caught, like the heartbeat above: serving before the others know of us could cost
+    // members messages.
+    await this.introduce();
     await this.run('schedule', () => this.roomsService.applySchedule());
     this.every(SCHEDULE_EVERY_MS, 'schedule', () => this.roomsService.applySchedule());
     this.every(SCHEDULE_EVERY_MS, 'share queue', () => this.tidyShareQueues());
@@ -92,6 +103,20 @@ export class RoomJobsService
     }
   }
 
+  /**
+   * Before this instance serves anyone, every other live one must know it exists: one that takes
+   * itself for alone keeps its broadcasts to itself (ClusterPeers).
+   */
+  private async introduce(): Promise<void> {
+    const others = await this.rooms.otherLiveNodes(this.node.id, NODE_STALE_SECONDS);
+    this.peers.databaseSaw(others.length);
+    const silent = await this.broadcaster.introduce(others, INTRODUCTION_TIMEOUT_MS);
+    if (silent.length > 0)
+      logger.warn('instances did not answer this one’s hello; starting anyway', {
+        count: silent.length,
+      });
+  }
+
   private async heartbeat(): Promise<void> {
     if (!(await this.rooms.heartbeat(this.node.id))) {
       // Another instance took this one for dead (the database was out of its reach for longer
@@ -104,6 +129,9 @@ export class RoomJobsService
     for (const roomId of await this.rooms.removeConnectionsOfDeadNodes(NODE_STALE_SECONDS)) {
       this.sessions.announcePresence(roomId);
     }
+    this.peers.databaseSaw(
+      (await this.rooms.otherLiveNodes(this.node.id, NODE_STALE_SECONDS)).length,
+    );
     // A disconnect that could not be recorded (the database was down at that moment) leaves
     // connections that nobody else would ever remove, this instance being alive: they would
     // keep a member listed, their handle taken and a seat used. A recorded connection whose

@@ -31,6 +31,7 @@ import { RoomsService } from './rooms.service.js';
 import { assessCrisis } from './safety/crisis.js';
 import { crisisResources } from './safety/crisis-resources.js';
 import { redactPersonalInfo } from './safety/redaction.js';
+import { SeqOrder, type SeqTicket } from './seq-order.js';
 
 export type SocketIdentity =
   | { kind: 'participant'; participantId: string }
@@ -65,6 +66,13 @@ const HAND_CHANGES_PER_SECOND = 1 / 3;
 /** Participants may not pass themselves off as the people who keep the room safe. */
 const RESERVED_HANDLE = /\b(facilitator|moderator|admin|staff|host)\b/i;
 
+function isDuplicateClientId(err: unknown): boolean {
+  return (
+    err instanceof QueryFailedError &&
+    (err.driverError as { constraint?: string }).constraint === 'message_client_id_unique'
+  );
+}
+
 function normalizeHandle(raw: string): string {
   return raw.trim().replace(/\s+/g, ' ');
 }
@@ -76,6 +84,14 @@ export class RoomSessionsService implements OnModuleDestroy {
   private readonly handBuckets = new TokenBuckets(HAND_BURST, HAND_CHANGES_PER_SECOND);
   private readonly lastTyping = new Map<string, number>();
   private readonly pendingPresence = new Map<string, NodeJS.Timeout>();
+  /** This instance's members see a room's messages in seq order. */
+  private readonly seqOrder = new SeqOrder();
+  /**
+   * The member behind each of this instance's sockets in each of its rooms (socket id, then room
+   * id), as joining recorded it: what a quick send checks and rate-limits before its one round
+   * trip. A stale entry costs nothing but that: the statement checks it again.
+   */
+  private readonly connectionMembers = new Map<string, Map<string, string>>();
   /**
    * Joins to one room wait for each other anyway (the advisory lock in their transaction, for
    * every instance); here they wait in memory, so that a crowd arriving at once holds one of
@@ -207,6 +223,7 @@ export class RoomSessionsService implements OnModuleDestroy {
     // The member channel carries private events (admission, moderation, safety) to every
     // socket of this member, on any instance.
     socket.join([channels.member(member.id)]);
+    this.rememberMember(socket.id, room.id, member.id);
     if (member.state === 'waiting') {
       await this.announceWaiting(room.id);
       throw new DomainError('WAITING_FOR_ADMISSION', 'A facilitator will let you in shortly');
@@ -240,6 +257,7 @@ export class RoomSessionsService implements OnModuleDestroy {
       channels.facilitators(dto.roomId),
       channels.member(memberId),
     ]);
+    this.connectionMembers.get(socket.id)?.delete(dto.roomId);
     await this.dropConnection(socket.id, dto.roomId);
     // Leaving on purpose is not dropping off: no grace for a seat or a raised hand.
     await this.rooms.leftOnPurpose(memberId);
@@ -248,8 +266,20 @@ export class RoomSessionsService implements OnModuleDestroy {
 
   /** A socket went away: it leaves every room it was in. */
   async disconnect(socketId: string): Promise<void> {
+    this.connectionMembers.delete(socketId);
     for (const roomId of await this.rooms.roomsOfSocket(socketId))
       await this.dropConnection(socketId, roomId);
+  }
+
+  private rememberMember(socketId: string, roomId: string, memberId: string): void {
+    // A socket that went away meanwhile has been forgotten already (disconnect).
+    if (!this.broadcaster.hasLocalSocket(socketId)) return;
+    let rooms = this.connectionMembers.get(socketId);
+    if (rooms === undefined) {
+      rooms = new Map();
+      this.connectionMembers.set(socketId, rooms);
+    }
+    rooms.set(roomId, memberId);
   }
 
   private async dropConnection(socketId: string, roomId: string): Promise<void> {
@@ -260,7 +290,65 @@ export class RoomSessionsService implements OnModuleDestroy {
   }
 
   async send(socket: SocketHandle, dto: SendMessageDto): Promise<ClientEvents['message:send']> {
+    return (await this.sendQuickly(socket, dto)) ?? (await this.sendCarefully(socket, dto));
+  }
+
+  /**
+   * The common case in one round trip instead of two: a member this instance saw join, a body
+   * with nothing to check against the room (no @mention) and nothing to refuse, within the rate
+   * limit. The statement stores it only if the member may send now (storeMessageIfAllowed, the
+   * checks of sendRefusal); anything else gives its token back and goes the careful way, which
+   * words every refusal and answers retries, exactly as before.
+   */
+  private async sendQuickly(
+    socket: SocketHandle,
+    dto: SendMessageDto,
+  ): Promise<ClientEvents['message:send'] | undefined> {
+    const memberId = this.connectionMembers.get(socket.id)?.get(dto.roomId);
+    if (memberId === undefined || dto.body.includes('@') || CONTROL_CHARACTERS.test(dto.body))
+      return undefined;
+    const redaction = redactPersonalInfo(dto.body);
+    const body = redaction.text.trim();
+    if (body === '' || !this.messageBuckets.take(memberId)) return undefined;
+    const crisis = assessCrisis(dto.body);
+    // Settled on every path below, as in sendCarefully.
+    const ticket = this.seqOrder.begin(dto.roomId);
+    let view: MessageView | undefined;
+    try {
+      const stored = await this.rooms.storeMessageIfAllowed({
+        socketId: socket.id,
+        roomId: dto.roomId,
+        memberId,
+        clientId: dto.clientId,
+        body,
+        at: new Date(),
+      });
+      if (stored !== undefined) view = toMessageView(stored.message, stored.room.pinned_message_id);
+    } catch (err) {
+      // A retry of a stored message is answered the careful way, with the first one.
+      if (!isDuplicateClientId(err)) {
+        ticket.cancel();
+        throw err;
+      }
+    }
+    if (view === undefined) {
+      ticket.cancel();
+      this.messageBuckets.putBack(memberId);
+      return undefined;
+    }
+    this.deliver(ticket, socket, view, crisis);
+    return { ...view, redactions: redaction.redacted };
+  }
+
+  private async sendCarefully(
+    socket: SocketHandle,
+    dto: SendMessageDto,
+  ): Promise<ClientEvents['message:send']> {
+    // Forgotten until it is found again: a member kicked out of the room stays out of the
+    // quick way.
+    this.connectionMembers.get(socket.id)?.delete(dto.roomId);
     const { room, member } = await this.sender(socket, dto.roomId);
+    this.rememberMember(socket.id, room.id, member.id);
     const now = new Date();
     const refusal = this.sendRefusal(room, member, now, dto.body);
     if (refusal !== undefined) {
@@ -274,9 +362,12 @@ export class RoomSessionsService implements OnModuleDestroy {
     const body = redaction.text.trim();
     if (body === '') throw new DomainError('VALIDATION_FAILED', 'body must not be empty');
 
-    let stored;
+    const crisis = assessCrisis(dto.body);
+    // Settled on every path below: an unsettled ticket would hold up the room's later messages.
+    const ticket = this.seqOrder.begin(room.id);
+    let view: MessageView;
     try {
-      stored = await this.rooms.storeMessage({
+      const stored = await this.rooms.storeMessage({
         roomId: room.id,
         memberId: member.id,
         clientId: dto.clientId,
@@ -285,32 +376,41 @@ export class RoomSessionsService implements OnModuleDestroy {
         role: member.role,
         at: now,
       });
+      view = toMessageView(stored, room.pinned_message_id);
     } catch (err) {
+      ticket.cancel();
       // A retry (or one racing its first attempt): the first one won, answer with it.
-      if (
-        err instanceof QueryFailedError &&
-        (err.driverError as { constraint?: string }).constraint === 'message_client_id_unique'
-      ) {
+      if (isDuplicateClientId(err)) {
         const first = await this.rooms.findMessageByClientId(room.id, member.id, dto.clientId);
         if (first !== undefined)
           return { ...toMessageView(first, room.pinned_message_id), redactions: [] };
       }
       throw err;
     }
-    const view: MessageView = toMessageView(stored, room.pinned_message_id);
-    this.broadcaster.messageNew(view, socket.id);
-
-    const crisis = assessCrisis(dto.body);
-    if (crisis.atRisk) {
-      socket.emit('safety', { roomId: room.id, resources: crisisResources(crisis.kinds) });
-      this.broadcaster.toFacilitators(room.id, 'safety:alert', {
-        roomId: room.id,
-        memberId: member.id,
-        messageId: view.id,
-        kinds: crisis.kinds,
-      });
-    }
+    this.deliver(ticket, socket, view, crisis);
     return { ...view, redactions: redaction.redacted };
+  }
+
+  /** A stored message goes to the room (in seq order), and crisis resources to its sender. */
+  private deliver(
+    ticket: SeqTicket,
+    socket: SocketHandle,
+    view: MessageView,
+    crisis: ReturnType<typeof assessCrisis>,
+  ): void {
+    ticket.deliver(view.seq, () => {
+      this.broadcaster.messageNew(view, socket.id);
+      // After the message, so that facilitators know what it is about.
+      if (crisis.atRisk)
+        this.broadcaster.toFacilitators(view.roomId, 'safety:alert', {
+          roomId: view.roomId,
+          memberId: view.author.memberId,
+          messageId: view.id,
+          kinds: crisis.kinds,
+        });
+    });
+    if (crisis.atRisk)
+      socket.emit('safety', { roomId: view.roomId, resources: crisisResources(crisis.kinds) });
   }
 
   /**

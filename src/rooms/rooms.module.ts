@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { ParticipantsModule } from '../participants/participants.module.js';
+import { ClusterPeers } from './realtime/cluster-peers.js';
 import { NodeIdentity } from './realtime/node-identity.js';
 import { RoomBroadcaster } from './realtime/room-broadcaster.js';
 import { SocketAuth } from './realtime/socket-auth.js';
@@ -19,6 +20,7 @@ import { RoomsService } from './rooms.service.js';
     RoomSessionsService,
     RoomBroadcaster,
     NodeIdentity,
+    ClusterPeers,
     SocketAuth,
     RoomJobsService,
   ],

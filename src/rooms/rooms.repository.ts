@@ -65,6 +65,32 @@ const MESSAGE_COLUMNS = `id, room_id, seq, client_id, body, member_id, author_ha
 
 type Queryable = DataSource | EntityManager;
 
+/** storeMessageIfAllowed's statement (a named one: see there). */
+const STORE_IF_ALLOWED = `WITH s AS (
+         SELECT m.id, m.handle, m.role, m.state, m.muted_until, m.last_sent_at,
+                r.status AS r_status, r.slow_mode_seconds AS r_slow, r.pinned_message_id AS r_pinned
+         FROM room_connection c
+         JOIN room_member m ON m.id = c.member_id
+         JOIN room r ON r.id = c.room_id
+         WHERE c.socket_id = $1 AND c.room_id = $2),
+       allowed AS (
+         SELECT id, handle, role FROM s
+         WHERE id = $3 AND state = 'active' AND r_status = 'open'
+           AND (muted_until IS NULL OR muted_until <= $6)
+           AND NOT (role <> 'facilitator' AND r_slow > 0 AND last_sent_at IS NOT NULL
+                    AND last_sent_at + make_interval(secs => r_slow) > $6)),
+       next AS (
+         UPDATE room SET last_seq = last_seq + 1
+         WHERE id = $2 AND EXISTS (SELECT 1 FROM allowed) RETURNING last_seq),
+       sender AS (
+         UPDATE room_member SET last_sent_at = $6 WHERE id IN (SELECT id FROM allowed) RETURNING id),
+       stored AS (
+         INSERT INTO message (room_id, seq, member_id, client_id, body, author_handle, author_role)
+         SELECT $2, next.last_seq, sender.id, $4, $5, allowed.handle, allowed.role
+         FROM next, sender, allowed
+         RETURNING ${MESSAGE_COLUMNS})
+       SELECT stored.*, s.r_status, s.r_slow, s.r_pinned FROM stored, s`;
+
 /**
  * For connections removed because their instance went away, or their socket did without it
  * being recorded (a CTE `gone` of deleted room_connection rows with `left_at`): what
@@ -675,6 +701,15 @@ export class RoomsRepository {
     return rows[0]?.known === true;
   }
 
+  /** The other instances that have heart-beaten within staleSeconds. */
+  async otherLiveNodes(nodeId: string, staleSeconds: number): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM app_node WHERE id <> $1 AND heartbeat_at >= now() - make_interval(secs => $2)`,
+      [nodeId, staleSeconds],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The sockets this instance has connections recorded for. */
   async socketsOfNode(nodeId: string): Promise<string[]> {
     const rows = await this.dataSource.query<{ socket_id: string }[]>(
@@ -753,6 +788,45 @@ export class RoomsRepository {
     const row = rows[0];
     if (row === undefined) throw new Error('room or member vanished while sending');
     return row;
+  }
+
+  /**
+   * findSender and storeMessage in one round trip, for a send that is expected to go through:
+   * the message is stored only if the socket is in the room as `memberId`, that member is active
+   * and not muted, the room is open and slow mode allows it (the checks of sendRefusal, here in
+   * SQL). Returns the message, or undefined when anything did not allow it; the caller then goes
+   * the careful way, which words the refusal. Atomic like storeMessage: no seq is taken for a
+   * message that is not stored.
+   */
+  async storeMessageIfAllowed(m: {
+    socketId: string;
+    roomId: string;
+    memberId: string;
+    clientId: string;
+    body: string;
+    at: Date;
+  }): Promise<{ room: SenderRoom; message: MessageRow } | undefined> {
+    const rows = await this.dataSource.query<
+      (MessageRow & { r_status: RoomStatus; r_slow: number; r_pinned: string | null })[]
+    >(
+      // Named, so that PostgreSQL parses and plans it once per connection rather than on every
+      // send: planning this statement costs it more than running it. TypeORM hands the query
+      // object to pg as it is.
+      { name: 'store-message-if-allowed', text: STORE_IF_ALLOWED } as unknown as string,
+      [m.socketId, m.roomId, m.memberId, m.clientId, m.body, m.at],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const { r_status, r_slow, r_pinned, ...message } = row;
+    return {
+      room: {
+        id: m.roomId,
+        status: r_status,
+        slow_mode_seconds: r_slow,
+        pinned_message_id: r_pinned,
+      },
+      message,
+    };
   }
 
   async messagesAfter(roomId: string, afterSeq: number, limit: number): Promise<MessageRow[]> {

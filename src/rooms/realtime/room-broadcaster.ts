@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
+import { NodeIdentity } from './node-identity.js';
 import {
   channels,
   type MessageView,
@@ -10,6 +11,11 @@ import {
 /** Instance-to-instance messages (serverSideEmit), never seen by clients. */
 const ROOM_CLOSED = 'mh:room-closed';
 const MEMBER_REMOVED = 'mh:member-removed';
+/** A starting instance's hello, and the others' answer (see introduce). */
+const HELLO = 'mh:hello';
+const WELCOME = 'mh:welcome';
+/** A hello may be lost while this instance's LISTEN connection is still starting: say it again. */
+const HELLO_EVERY_MS = 500;
 
 /**
  * Emits to rooms, members and facilitators. Through the Postgres adapter every emit reaches
@@ -18,9 +24,25 @@ const MEMBER_REMOVED = 'mh:member-removed';
 @Injectable()
 export class RoomBroadcaster {
   private namespace: Namespace | undefined;
+  /** Instances whose welcome the running introduction still waits for. */
+  private readonly awaitingWelcome = new Set<string>();
+  private welcomed: (() => void) | undefined;
+
+  constructor(private readonly node: NodeIdentity) {}
 
   attach(namespace: Namespace): void {
     this.namespace = namespace;
+    // The adapter has noted the sender before this runs: from now on this instance publishes
+    // its broadcasts to it (ClusterPeers), which the welcome tells it.
+    namespace.on(HELLO, (from: unknown) => {
+      if (typeof from === 'string' && from !== this.node.id)
+        namespace.serverSideEmit(WELCOME, from, this.node.id);
+    });
+    namespace.on(WELCOME, (to: unknown, from: unknown) => {
+      if (to !== this.node.id || typeof from !== 'string') return;
+      this.awaitingWelcome.delete(from);
+      if (this.awaitingWelcome.size === 0) this.welcomed?.();
+    });
     // Sent to every other instance; each does its part locally, in order (see roomClosed).
     namespace.on(ROOM_CLOSED, (roomId: unknown) => {
       if (typeof roomId === 'string') this.closeLocally(roomId);
@@ -92,6 +114,36 @@ export class RoomBroadcaster {
     this.namespace?.local
       .in(channels.member(memberId))
       .socketsLeave([channels.room(roomId), channels.facilitators(roomId)]);
+  }
+
+  /**
+   * Says hello to these instances (their ids, from the database) and waits until each has
+   * answered, or for timeoutMs; returns those that did not. Until an instance has heard from this
+   * one it may take itself for alone and keep its broadcasts to itself, so this runs before this
+   * one serves anybody. One that does not answer is gone, or cannot hear anyone (its LISTEN
+   * connection is down or dead): it publishes everything until it has heard from us.
+   */
+  async introduce(instances: string[], timeoutMs: number): Promise<string[]> {
+    const namespace = this.namespace;
+    if (namespace === undefined || instances.length === 0) return [];
+    for (const id of instances) this.awaitingWelcome.add(id);
+    let repeat: NodeJS.Timeout | undefined;
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve) => {
+        this.welcomed = resolve;
+        const hello = (): void => void namespace.serverSideEmit(HELLO, this.node.id);
+        hello();
+        repeat = setInterval(hello, HELLO_EVERY_MS);
+        timeout = setTimeout(resolve, timeoutMs);
+      });
+      return [...this.awaitingWelcome];
+    } finally {
+      clearInterval(repeat);
+      clearTimeout(timeout);
+      this.welcomed = undefined;
+      this.awaitingWelcome.clear();
+    }
   }
 
   /** Whether this socket is connected to this instance. */

@@ -424,24 +424,54 @@ function isInternationalNumber(match: string): boolean {
   return digits >= 8 && digits <= 15 && !isTollFree(match);
 }
 
-interface Pass {
+export interface Pass {
   kind: RedactionKind;
   pattern: RegExp;
+  /**
+   * A quick test that the text has something without which the pattern cannot match (a digit
+   * for a phone number): most messages have none, and the pattern, with a lookbehind at every
+   * position, costs far more. Only a necessary condition, never a guess.
+   */
+  mayMatch?: RegExp;
   /** Rejects a match the pattern cannot rule out by shape alone; the text is then kept. */
   accept?: (match: string) => boolean;
 }
 
-const PASSES: readonly Pass[] = [
-  { kind: 'url', pattern: SCHEME_URL },
-  { kind: 'email', pattern: EMAIL },
-  { kind: 'url', pattern: BARE_URL },
-  { kind: 'phone', pattern: NANP_PHONE, accept: (match) => !isTollFree(match) },
-  { kind: 'phone', pattern: INTERNATIONAL_PHONE, accept: isInternationalNumber },
-  { kind: 'phone', pattern: TRUNK_PHONE },
-  { kind: 'phone', pattern: LOCAL_PHONE },
+// The "iu" flags as the patterns have them, so that letters fold alike.
+/** "://" of a scheme, or "www.". */
+const MAY_BE_SCHEME_URL = /:\/\/|www\./iu;
+/** "@", or "at" between spaces or brackets (AT_WORD, AT_BRACKETED). */
+const MAY_BE_EMAIL = /@|[\s[({<]at[\s\])}>]/iu;
+/** A dot followed by a letter: every top-level domain starts with one. */
+const MAY_BE_BARE_URL = /\.\p{L}/u;
+/** Every phone pattern has ASCII digits. */
+const MAY_BE_PHONE = /[0-9]/;
+const MAY_BE_AT_HANDLE = /@/;
+/** "u/" */
+const MAY_BE_REDDIT_USER = /\//;
+
+/** Exported for the tests that check each quick test against its pattern. */
+export const PASSES: readonly Pass[] = [
+  { kind: 'url', pattern: SCHEME_URL, mayMatch: MAY_BE_SCHEME_URL },
+  { kind: 'email', pattern: EMAIL, mayMatch: MAY_BE_EMAIL },
+  { kind: 'url', pattern: BARE_URL, mayMatch: MAY_BE_BARE_URL },
+  {
+    kind: 'phone',
+    pattern: NANP_PHONE,
+    mayMatch: MAY_BE_PHONE,
+    accept: (match) => !isTollFree(match),
+  },
+  {
+    kind: 'phone',
+    pattern: INTERNATIONAL_PHONE,
+    mayMatch: MAY_BE_PHONE,
+    accept: isInternationalNumber,
+  },
+  { kind: 'phone', pattern: TRUNK_PHONE, mayMatch: MAY_BE_PHONE },
+  { kind: 'phone', pattern: LOCAL_PHONE, mayMatch: MAY_BE_PHONE },
   { kind: 'handle', pattern: LABELLED_HANDLE },
-  { kind: 'handle', pattern: AT_HANDLE },
-  { kind: 'handle', pattern: REDDIT_USER },
+  { kind: 'handle', pattern: AT_HANDLE, mayMatch: MAY_BE_AT_HANDLE },
+  { kind: 'handle', pattern: REDDIT_USER, mayMatch: MAY_BE_REDDIT_USER },
 ];
 
 export function redactPersonalInfo(text: string): RedactionResult {
@@ -449,6 +479,8 @@ export function redactPersonalInfo(text: string): RedactionResult {
   let count = 0;
   let current = text;
   for (const pass of PASSES) {
+    // On the text as the earlier passes left it, which the pattern would see.
+    if (pass.mayMatch !== undefined && !pass.mayMatch.test(current)) continue;
     let output = '';
     let copiedUpTo = 0;
     for (const match of current.matchAll(pass.pattern)) {
