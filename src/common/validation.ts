@@ -1,4 +1,9 @@
-import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
+import {
+  type ArgumentMetadata,
+  ValidationPipe,
+  type ValidationError,
+  type ValidationPipeOptions,
+} from '@nestjs/common';
 import { DomainError, type ErrorDetail } from './errors/domain-error.js';
 
 /** Turns class-validator's nested tree into flat `{ field, message }` entries. */
@@ -80,6 +85,17 @@ class StrictValidationPipe extends ValidationPipe {
   }
 }
 
+/** How every DTO is validated, for HTTP and sockets alike (the error's shape aside). */
+export const VALIDATION_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  validationError: { target: false, value: false },
+  stopAtFirstError: false,
+} as const satisfies ValidationPipeOptions;
+
 /**
  * Strict by default: unknown fields are errors (not silently dropped), and payloads become DTO
  * instances. The exception factory yields our domain error, so HTTP and sockets can share it.
@@ -88,14 +104,5 @@ export function createValidationPipe(
   exceptionFactory: (errors: ValidationError[]) => unknown = (errors) =>
     validationFailed(flattenValidationErrors(errors)),
 ): ValidationPipe {
-  return new StrictValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    stopAtFirstError: false,
-    exceptionFactory,
-  });
+  return new StrictValidationPipe({ ...VALIDATION_OPTIONS, exceptionFactory });
 }

@@ -4,7 +4,7 @@
  * anything else it steps aside, so the errors are class-validator's as before.
  */
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { plainValidationOf } from '../../src/common/validation.js';
+import { plainValidationOf, VALIDATION_OPTIONS } from '../../src/common/validation.js';
 import { SendMessageDto } from '../../src/rooms/dto/room-event.dto.js';
 import { wsValidationPipe } from '../../src/rooms/realtime/ws-errors.js';
 
@@ -13,15 +13,7 @@ const CLIENT = '0e1d2c3b-4a59-4867-a564-738291a0b1c2';
 const META: ArgumentMetadata = { type: 'body', metatype: SendMessageDto };
 
 /** class-validator alone, with the service's options. */
-const reference = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  forbidUnknownValues: true,
-  transform: true,
-  transformOptions: { enableImplicitConversion: false },
-  validationError: { target: false, value: false },
-  stopAtFirstError: false,
-});
+const reference = new ValidationPipe(VALIDATION_OPTIONS);
 
 class Payload {
   roomId = ROOM;
